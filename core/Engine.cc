@@ -1,0 +1,75 @@
+#include "core/Engine.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/CpuSet.h"
+#include "core/Log.h"
+
+namespace ptnet {
+
+Engine::Engine(EngineConfig cfg) : cfg_(std::move(cfg)) {}
+
+Engine::~Engine() {
+  request_stop();
+  wait();
+}
+
+void Engine::shard_ready(uint32_t id, int err, io::BackendKind kind, const std::string& description,
+                         const std::string& fallback_reason) {
+  if (err == 0) {
+    if (kind == io::BackendKind::Epoll && cfg_.io.kind == io::BackendKind::Auto)
+      PTNET_LOG_WARN("shard %u: io_uring is off (%s): falling back to epoll", id,
+                     fallback_reason.c_str());
+    PTNET_LOG_INFO("shard %u on cpu %d: %s", id, shards_[id]->cpu(), description.c_str());
+    if (id == 0) backend_kind_ = kind;
+  }
+  ready_err_.store(err);
+  ready_state_.store(err == 0 ? 1 : 2);
+  ready_state_.notify_all();
+}
+
+int Engine::start(ServiceFactory factory) {
+  PTNET_ASSERT(shards_.empty());
+  factory_ = std::move(factory);
+  std::vector<int> cpus = cfg_.cpus.empty() ? CpuSet::affinity() : cfg_.cpus;
+  if (cfg_.max_shards != 0 && cpus.size() > cfg_.max_shards) cpus.resize(cfg_.max_shards);
+  const size_t n = cpus.size();
+  for (size_t i = 0; i < n; ++i) shards_.push_back(std::make_unique<Shard>(*this, uint32_t(i), cpus[i]));
+  for (size_t i = 0; i < n * n; ++i) mailboxes_.push_back(std::make_unique<Mailbox>(cfg_.mailbox_capacity));
+
+  running_.store(true);
+  // One at a time: a shard's services may depend on what earlier shards set
+  // up (e.g. the port an ephemeral listener got).
+  for (size_t i = 0; i < n; ++i) {
+    ready_state_.store(0);
+    threads_.emplace_back([this, i] { shards_[i]->run(); });
+    ready_state_.wait(0);
+    if (ready_state_.load() != 1) {
+      int err = ready_err_.load();
+      request_stop();
+      wait();
+      return err != 0 ? err : -EIO;
+    }
+  }
+  return 0;
+}
+
+void Engine::request_stop() {
+  for (auto& s : shards_) s->request_stop();
+}
+
+void Engine::wait() {
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+  threads_.clear();
+  running_.store(false);
+}
+
+CounterSnapshot Engine::counters() const {
+  CounterSnapshot total;
+  for (const auto& s : shards_) total += s->counters().snapshot();
+  return total;
+}
+
+}  // namespace ptnet

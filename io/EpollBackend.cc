@@ -1,0 +1,234 @@
+#include "io/EpollBackend.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "core/Assert.h"
+#include "io/UserData.h"
+
+namespace ptnet::io {
+
+namespace {
+constexpr uint64_t kEventFdTag = ~uint64_t(0);
+constexpr int kAcceptBurst = 64;
+}  // namespace
+
+EpollBackend::~EpollBackend() {
+  if (epfd_ >= 0) close(epfd_);
+}
+
+int EpollBackend::init(const BackendConfig& cfg) {
+  int err = init_common(cfg);
+  if (err < 0) return err;
+  epfd_ = epoll_create1(EPOLL_CLOEXEC);
+  if (epfd_ < 0) return -errno;
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.u64 = kEventFdTag;
+  if (epoll_ctl(epfd_, EPOLL_CTL_ADD, event_fd_, &ev) < 0) return -errno;
+  events_.resize(512);
+  ready_.reserve(1024);
+  wake_mode_ = WakeMode::EventFd;
+  description_ = "epoll (level-triggered, " + std::to_string(cfg.recv_buffers) + " x " +
+                 std::to_string(cfg.recv_buffer_size) + " B receive buffers, wake by eventfd)";
+  return 0;
+}
+
+EpollBackend::FdState& EpollBackend::state(int fd) {
+  PTNET_ASSERT(fd >= 0);
+  if (size_t(fd) >= fds_.size()) fds_.resize(size_t(fd) * 2 + 64);
+  return fds_[size_t(fd)];
+}
+
+void EpollBackend::update_interest(int fd, FdState& s) {
+  uint32_t want = 0;
+  if (s.recv_armed || s.accept_armed) want |= EPOLLIN | EPOLLRDHUP;
+  if (s.send.want_out) want |= EPOLLOUT;
+  if (want == s.registered) return;
+  epoll_event ev{};
+  ev.events = want;
+  ev.data.u64 = uint64_t(fd);
+  int op = s.registered == 0 ? EPOLL_CTL_ADD : (want == 0 ? EPOLL_CTL_DEL : EPOLL_CTL_MOD);
+  epoll_ctl(epfd_, op, fd, &ev);
+  s.registered = want;
+}
+
+void EpollBackend::push(uint64_t ud, int32_t res, bool more, bool has_buffer, uint16_t bid) {
+  Completion c;
+  c.user_data = ud;
+  c.res = res;
+  c.more = more;
+  c.has_buffer = has_buffer;
+  c.buf_id = bid;
+  ready_.push_back(c);
+}
+
+void EpollBackend::accept_multishot(int listen_fd, uint64_t user_data) {
+  FdState& s = state(listen_fd);
+  s.accept_ud = user_data;
+  s.accept_armed = true;
+  update_interest(listen_fd, s);
+}
+
+void EpollBackend::recv_multishot(int fd, uint64_t user_data) {
+  FdState& s = state(fd);
+  s.recv_ud = user_data;
+  s.recv_armed = true;
+  update_interest(fd, s);
+}
+
+void EpollBackend::send(int fd, const iovec* iov, unsigned iovcnt, uint64_t user_data) {
+  PTNET_ASSERT(iovcnt > 0 && iovcnt <= kMaxIov);
+  FdState& s = state(fd);
+  PTNET_ASSERT(!s.send.active);  // one send in flight per socket
+  s.send.user_data = user_data;
+  std::memcpy(s.send.iov, iov, sizeof(iovec) * iovcnt);
+  s.send.iovcnt = iovcnt;
+  s.send.active = true;
+  s.send.queued = true;
+  to_send_.push_back(fd);
+}
+
+void EpollBackend::try_send(int fd, FdState& s) {
+  PendingSend& p = s.send;
+  msghdr m{};
+  m.msg_iov = p.iov;
+  m.msg_iovlen = p.iovcnt;
+  ssize_t n = sendmsg(fd, &m, MSG_NOSIGNAL | MSG_DONTWAIT);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+    if (!p.want_out) {
+      p.want_out = true;
+      update_interest(fd, s);
+    }
+    return;
+  }
+  p.active = false;
+  if (p.want_out) {
+    p.want_out = false;
+    update_interest(fd, s);
+  }
+  push(p.user_data, n < 0 ? -errno : int32_t(n), false);
+}
+
+void EpollBackend::shutdown_fd(int fd) {
+  ::shutdown(fd, SHUT_RDWR);
+  FdState& s = state(fd);
+  if (s.recv_armed) {
+    s.recv_armed = false;
+    push(s.recv_ud, -ECANCELED, false);
+  }
+  if (s.accept_armed) {
+    s.accept_armed = false;
+    push(s.accept_ud, -ECANCELED, false);
+  }
+  if (s.send.active) {
+    s.send.active = false;
+    s.send.want_out = false;
+    push(s.send.user_data, -ECANCELED, false);
+  }
+  if (s.registered != 0) {
+    epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr);
+    s.registered = 0;
+  }
+}
+
+void EpollBackend::cancel(int fd, uint64_t user_data) {
+  FdState& s = state(fd);
+  if (s.accept_armed && s.accept_ud == user_data) {
+    s.accept_armed = false;
+    push(user_data, -ECANCELED, false);
+  } else if (s.recv_armed && s.recv_ud == user_data) {
+    s.recv_armed = false;
+    push(user_data, -ECANCELED, false);
+  }
+  update_interest(fd, s);
+}
+
+void EpollBackend::release_buffer(uint16_t bid) { buffers_.push(bid); }
+
+void EpollBackend::on_accept_ready(int fd, FdState& s) {
+  for (int i = 0; i < kAcceptBurst && s.accept_armed; ++i) {
+    int c = accept4(fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (c >= 0) {
+      push(s.accept_ud, c, true);
+      continue;
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
+    if (errno == ECONNABORTED) continue;
+    // EMFILE, ENFILE, ENOBUFS...: report and stay armed, as io_uring does.
+    push(s.accept_ud, -errno, true);
+    return;
+  }
+}
+
+void EpollBackend::on_recv_ready(int fd, FdState& s) {
+  uint16_t bid;
+  if (!buffers_.pop(bid)) {
+    s.recv_armed = false;
+    update_interest(fd, s);
+    push(s.recv_ud, -ENOBUFS, false);
+    return;
+  }
+  ssize_t n = read(fd, buffers_.data(bid), buffers_.size());
+  if (n > 0) {
+    push(s.recv_ud, int32_t(n), true, true, bid);
+    return;
+  }
+  buffers_.push(bid);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+  s.recv_armed = false;
+  update_interest(fd, s);
+  push(s.recv_ud, n == 0 ? 0 : -errno, false);
+}
+
+int EpollBackend::wait(Completion* out, int max, int64_t timeout_ns) {
+  // Sends first: most complete right here without touching epoll.
+  for (size_t i = 0; i < to_send_.size(); ++i) {
+    int fd = to_send_[i];
+    FdState& s = fds_[size_t(fd)];
+    s.send.queued = false;
+    if (s.send.active) try_send(fd, s);
+  }
+  to_send_.clear();
+
+  if (ready_head_ == ready_.size()) {
+    ready_.clear();
+    ready_head_ = 0;
+    timespec ts{};
+    timespec* tsp = nullptr;
+    if (timeout_ns >= 0) {
+      ts.tv_sec = timeout_ns / 1'000'000'000;
+      ts.tv_nsec = timeout_ns % 1'000'000'000;
+      tsp = &ts;
+    }
+    int n = epoll_pwait2(epfd_, events_.data(), int(events_.size()), tsp, nullptr);
+    if (n < 0) return errno == EINTR ? 0 : -errno;
+    for (int i = 0; i < n; ++i) {
+      const epoll_event& ev = events_[size_t(i)];
+      if (ev.data.u64 == kEventFdTag) {
+        uint64_t v;
+        ssize_t r = read(event_fd_, &v, sizeof v);
+        (void)r;
+        continue;
+      }
+      int fd = int(ev.data.u64);
+      FdState& s = fds_[size_t(fd)];
+      if ((ev.events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) && s.send.active && s.send.want_out)
+        try_send(fd, s);
+      if (ev.events & (EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLRDHUP)) {
+        if (s.accept_armed) on_accept_ready(fd, s);
+        else if (s.recv_armed) on_recv_ready(fd, s);
+      }
+    }
+    if (n == int(events_.size()) && events_.size() < 8192) events_.resize(events_.size() * 2);
+  }
+  int count = 0;
+  while (count < max && ready_head_ < ready_.size()) out[count++] = ready_[ready_head_++];
+  return count;
+}
+
+}  // namespace ptnet::io

@@ -1,0 +1,244 @@
+#include "io/UringBackend.h"
+
+#include <sys/mman.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "core/Assert.h"
+#include "io/UserData.h"
+
+namespace ptnet::io {
+
+namespace {
+constexpr uint16_t kBufGroup = 0;
+constexpr uint64_t kEventFdUd = UserData::encode(kOpWake, 0, 0);
+constexpr uint64_t kMsgRingUd = UserData::encode(kOpWake, 1, 0);
+constexpr uint64_t kMsgRingSourceUd = UserData::encode(kOpInternal, 1, 0);
+constexpr size_t kMaxIovPerSend = 16;
+}  // namespace
+
+int UringBackend::probe() {
+  io_uring r;
+  int err = io_uring_queue_init(4, &r, 0);
+  if (err < 0) return err;
+  io_uring_queue_exit(&r);
+  return 0;
+}
+
+UringBackend::~UringBackend() {
+  if (ring_ok_) {
+    if (br_registered_) io_uring_unregister_buf_ring(&ring_, kBufGroup);
+    io_uring_queue_exit(&ring_);
+  }
+  if (br_ != nullptr) munmap(br_, br_bytes_);
+}
+
+int UringBackend::init(const BackendConfig& cfg) {
+  int err = init_common(cfg);
+  if (err < 0) return err;
+  if ((cfg.recv_buffers & (cfg.recv_buffers - 1)) != 0) return -EINVAL;
+
+  struct Attempt {
+    unsigned flags;
+    const char* name;
+  };
+  const Attempt attempts[] = {
+      {IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN, "SINGLE_ISSUER|DEFER_TASKRUN"},
+      {IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG, "COOP_TASKRUN"},
+      {0, "no setup flags"},
+  };
+  std::string refused;
+  const char* got = nullptr;
+  for (const Attempt& a : attempts) {
+    io_uring_params p{};
+    p.flags = a.flags | IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL;
+    p.cq_entries = cfg.sq_entries * cfg.cq_factor;
+    err = io_uring_queue_init_params(cfg.sq_entries, &ring_, &p);
+    if (err == -EINVAL) {  // older kernels lack SUBMIT_ALL as well
+      p = io_uring_params{};
+      p.flags = a.flags | IORING_SETUP_CQSIZE;
+      p.cq_entries = cfg.sq_entries * cfg.cq_factor;
+      err = io_uring_queue_init_params(cfg.sq_entries, &ring_, &p);
+    }
+    if (err == 0) {
+      got = a.name;
+      break;
+    }
+    if (!refused.empty()) refused += ", ";
+    refused += std::string(a.name) + ": " + std::strerror(-err);
+    if (err != -EINVAL) return err;  // EPERM, ENOSYS, ENOMEM: no flag will help
+  }
+  if (got == nullptr) return err;
+  ring_ok_ = true;
+  io_uring_register_ring_fd(&ring_);  // best effort: saves an fd lookup per enter
+
+  // Provided-buffer ring (liburing 2.3 has no io_uring_setup_buf_ring).
+  br_bytes_ = size_t(cfg.recv_buffers) * sizeof(io_uring_buf);
+  void* mem = mmap(nullptr, br_bytes_, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
+  if (mem == MAP_FAILED) return -errno;
+  br_ = static_cast<io_uring_buf_ring*>(mem);
+  io_uring_buf_ring_init(br_);
+  io_uring_buf_reg reg{};
+  reg.ring_addr = reinterpret_cast<uint64_t>(mem);
+  reg.ring_entries = cfg.recv_buffers;
+  reg.bgid = kBufGroup;
+  err = io_uring_register_buf_ring(&ring_, &reg, 0);
+  if (err < 0) return err;
+  br_registered_ = true;
+  br_mask_ = io_uring_buf_ring_mask(cfg.recv_buffers);
+  for (uint32_t i = 0; i < cfg.recv_buffers; ++i)
+    io_uring_buf_ring_add(br_, buffers_.data(uint16_t(i)), buffers_.size(), uint16_t(i), br_mask_,
+                          int(i));
+  io_uring_buf_ring_advance(br_, int(cfg.recv_buffers));
+
+  msgs_.resize(cfg.sq_entries);
+  iovs_.resize(size_t(cfg.sq_entries) * 4);
+  wake_mode_ = cfg.wake == WakeMode::MsgRing ? WakeMode::MsgRing : WakeMode::EventFd;
+  arm_eventfd();
+
+  description_ = std::string("io_uring (") + got + ", " + std::to_string(cfg.sq_entries) +
+                 " SQ / " + std::to_string(cfg.sq_entries * cfg.cq_factor) + " CQ, " +
+                 std::to_string(cfg.recv_buffers) + " x " + std::to_string(cfg.recv_buffer_size) +
+                 " B provided buffers, wake by " + to_string(wake_mode_) + ")";
+  if (!refused.empty()) description_ += "; refused: " + refused;
+  return 0;
+}
+
+io_uring_sqe* UringBackend::get_sqe() {
+  io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+  if (PTNET_UNLIKELY(sqe == nullptr)) {
+    // SQ full within one pass: hand what we have to the kernel now.
+    io_uring_submit(&ring_);
+    msgs_used_ = 0;
+    iovs_used_ = 0;
+    sqe = io_uring_get_sqe(&ring_);
+    PTNET_ASSERT(sqe != nullptr);
+  }
+  return sqe;
+}
+
+void UringBackend::arm_eventfd() {
+  io_uring_sqe* sqe = get_sqe();
+  io_uring_prep_read(sqe, event_fd_, &event_value_, sizeof event_value_, 0);
+  io_uring_sqe_set_data64(sqe, kEventFdUd);
+  eventfd_armed_ = true;
+}
+
+void UringBackend::accept_multishot(int listen_fd, uint64_t user_data) {
+  io_uring_sqe* sqe = get_sqe();
+  io_uring_prep_multishot_accept(sqe, listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+  io_uring_sqe_set_data64(sqe, user_data);
+}
+
+void UringBackend::recv_multishot(int fd, uint64_t user_data) {
+  io_uring_sqe* sqe = get_sqe();
+  io_uring_prep_recv_multishot(sqe, fd, nullptr, 0, 0);
+  sqe->flags |= IOSQE_BUFFER_SELECT;
+  sqe->buf_group = kBufGroup;
+  io_uring_sqe_set_data64(sqe, user_data);
+}
+
+void UringBackend::send(int fd, const iovec* iov, unsigned iovcnt, uint64_t user_data) {
+  PTNET_ASSERT(iovcnt > 0 && iovcnt <= kMaxIovPerSend);
+  io_uring_sqe* sqe = get_sqe();
+  if (iovcnt == 1) {
+    io_uring_prep_send(sqe, fd, iov[0].iov_base, iov[0].iov_len, MSG_NOSIGNAL);
+  } else {
+    if (msgs_used_ == msgs_.size() || iovs_used_ + iovcnt > iovs_.size()) {
+      io_uring_submit(&ring_);
+      msgs_used_ = 0;
+      iovs_used_ = 0;
+      sqe = get_sqe();
+    }
+    iovec* dst = &iovs_[iovs_used_];
+    std::memcpy(dst, iov, sizeof(iovec) * iovcnt);
+    iovs_used_ += iovcnt;
+    msghdr* m = &msgs_[msgs_used_++];
+    *m = msghdr{};
+    m->msg_iov = dst;
+    m->msg_iovlen = iovcnt;
+    io_uring_prep_sendmsg(sqe, fd, m, MSG_NOSIGNAL);
+  }
+  io_uring_sqe_set_data64(sqe, user_data);
+}
+
+void UringBackend::shutdown_fd(int fd) {
+  // Synchronous: every pending recv/send on the socket completes promptly.
+  ::shutdown(fd, SHUT_RDWR);
+}
+
+void UringBackend::cancel(int fd, uint64_t user_data) {
+  (void)fd;
+  io_uring_sqe* sqe = get_sqe();
+  io_uring_prep_cancel64(sqe, user_data, 0);
+  io_uring_sqe_set_data64(sqe, 0);
+}
+
+void UringBackend::release_buffer(uint16_t bid) {
+  io_uring_buf_ring_add(br_, buffers_.data(bid), buffers_.size(), bid, br_mask_, br_pending_++);
+}
+
+void UringBackend::wake(Backend& target) {
+  if (wake_mode_ == WakeMode::MsgRing && msg_ring_ok_ && target.kind() == BackendKind::Uring) {
+    io_uring_sqe* sqe = get_sqe();
+    io_uring_prep_msg_ring(sqe, static_cast<UringBackend&>(target).ring_fd(), 0, kMsgRingUd, 0);
+    io_uring_sqe_set_data64(sqe, kMsgRingSourceUd);
+    return;
+  }
+  target.notify();
+}
+
+uint32_t UringBackend::cq_overflows() const { return *ring_.cq.koverflow; }
+
+int UringBackend::wait(Completion* out, int max, int64_t timeout_ns) {
+  if (br_pending_ != 0) {
+    io_uring_buf_ring_advance(br_, br_pending_);
+    br_pending_ = 0;
+  }
+  int ret;
+  if (timeout_ns == 0 || io_uring_cq_ready(&ring_) > 0) {
+    ret = io_uring_submit_and_get_events(&ring_);
+  } else if (timeout_ns < 0) {
+    ret = io_uring_submit_and_wait(&ring_, 1);
+  } else {
+    __kernel_timespec ts{};
+    ts.tv_sec = timeout_ns / 1'000'000'000;
+    ts.tv_nsec = timeout_ns % 1'000'000'000;
+    io_uring_cqe* cqe = nullptr;
+    ret = io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &ts, nullptr);
+  }
+  msgs_used_ = 0;
+  iovs_used_ = 0;
+  if (ret < 0 && ret != -ETIME && ret != -EINTR && ret != -EBUSY && ret != -EAGAIN) return ret;
+
+  int n = 0;
+  unsigned seen = 0;
+  unsigned head;
+  io_uring_cqe* cqe;
+  io_uring_for_each_cqe(&ring_, head, cqe) {
+    const uint64_t ud = cqe->user_data;
+    const uint8_t op = UserData::op(ud);
+    if (op < kFirstServiceOp) {
+      ++seen;
+      if (ud == kEventFdUd) eventfd_armed_ = false;
+      if (ud == kMsgRingSourceUd && cqe->res < 0) msg_ring_ok_ = false;  // wake by eventfd from now on
+      continue;
+    }
+    if (n == max) break;
+    ++seen;
+    Completion& c = out[n++];
+    c.user_data = ud;
+    c.res = cqe->res;
+    c.more = (cqe->flags & IORING_CQE_F_MORE) != 0;
+    c.has_buffer = (cqe->flags & IORING_CQE_F_BUFFER) != 0;
+    c.buf_id = c.has_buffer ? uint16_t(cqe->flags >> IORING_CQE_BUFFER_SHIFT) : 0;
+  }
+  io_uring_cq_advance(&ring_, seen);
+  if (!eventfd_armed_) arm_eventfd();
+  return n;
+}
+
+}  // namespace ptnet::io

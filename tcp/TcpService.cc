@@ -1,0 +1,369 @@
+#include "tcp/TcpService.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/Log.h"
+#include "tcp/Socket.h"
+
+namespace ptnet::tcp {
+
+namespace {
+constexpr uint64_t kAcceptRetryNs = 10'000'000;
+constexpr unsigned kMaxIov = 8;
+}  // namespace
+
+const char* to_string(CloseReason r) {
+  switch (r) {
+    case CloseReason::PeerClosed: return "peer closed";
+    case CloseReason::RecvError: return "receive error";
+    case CloseReason::SendError: return "send error";
+    case CloseReason::BadFrame: return "bad frame length";
+    case CloseReason::SlowReader: return "slow reader";
+    case CloseReason::Handler: return "closed by handler";
+    case CloseReason::LingerTimeout: return "linger timeout";
+    case CloseReason::Shutdown: return "shutdown";
+  }
+  return "?";
+}
+
+TcpService::TcpService(const TcpConfig& cfg, std::unique_ptr<ConnectionHandler> handler)
+    : cfg_(cfg),
+      handler_(std::move(handler)),
+      accept_retry_(&TcpService::on_accept_retry, this),
+      conns_(256),
+      chunks_(SendQueue::make_pool()) {}
+
+TcpService::~TcpService() {
+  if (accept_retry_.armed()) shard_->timers().cancel(accept_retry_);
+  if (listen_fd_ >= 0) ::close(listen_fd_);
+  for (Connection* c : slots_) {
+    if (c == nullptr) continue;
+    if (c->linger_.armed()) shard_->timers().cancel(c->linger_);
+    if (c->fd_ >= 0) ::close(c->fd_);
+    c->out_.clear(chunks_);
+    conns_.destroy(c);
+  }
+}
+
+int TcpService::start(Shard& shard) {
+  shard_ = &shard;
+  io_ = &shard.backend();
+  counters_ = &shard.counters();
+  uint16_t port = cfg_.port != 0 ? cfg_.port : cfg_.bound_port->load();
+  int fd = listen_tcp(cfg_.host, port, cfg_.backlog, true);
+  if (fd < 0) {
+    PTNET_LOG_ERROR("shard %u: cannot listen on %s:%u: %s", shard.id(), cfg_.host.c_str(), port,
+                    std::strerror(-fd));
+    return fd;
+  }
+  listen_fd_ = fd;
+  port_ = local_port(fd);
+  if (port == 0) cfg_.bound_port->store(port_);
+  shard.on_completion(kOpAccept, &TcpService::on_accept_cqe, this);
+  shard.on_completion(kOpRecv, &TcpService::on_recv_cqe, this);
+  shard.on_completion(kOpSend, &TcpService::on_send_cqe, this);
+  accepting_ = true;
+  arm_accept();
+  return 0;
+}
+
+void TcpService::arm_accept() {
+  io_->accept_multishot(listen_fd_, io::UserData::encode(kOpAccept, 0, 0));
+  accept_armed_ = true;
+}
+
+void TcpService::arm_recv(Connection& c) {
+  io_->recv_multishot(c.fd_, ud(kOpRecv, c));
+  c.recv_armed_ = true;
+}
+
+Connection* TcpService::lookup(uint64_t user_data) const {
+  const uint32_t slot = io::UserData::slot(user_data);
+  if (PTNET_UNLIKELY(slot >= slots_.size())) return nullptr;
+  Connection* c = slots_[slot];
+  if (PTNET_UNLIKELY(c == nullptr || c->gen_ != io::UserData::gen(user_data))) return nullptr;
+  return c;
+}
+
+Connection* TcpService::find(uint64_t id) {
+  return lookup(io::UserData::encode(0, uint32_t(id), uint32_t(id >> 32)));
+}
+
+// ---- accept -------------------------------------------------------------
+
+void TcpService::on_accept_cqe(void* ctx, const io::Completion& c) {
+  static_cast<TcpService*>(ctx)->on_accept(c);
+}
+
+void TcpService::on_accept_retry(Timer& t, uint64_t) {
+  auto* self = static_cast<TcpService*>(t.ctx());
+  if (self->accepting_ && !self->accept_armed_) self->arm_accept();
+}
+
+void TcpService::on_accept(const io::Completion& c) {
+  if (c.res >= 0) {
+    if (!accepting_) {
+      ::close(c.res);
+    } else if (live_ >= cfg_.max_conns) {
+      counters_->add(Counter::ErrConnLimit);
+      ::close(c.res);
+    } else {
+      open(c.res);
+    }
+  } else if (c.res != -ECANCELED) {
+    counters_->add(Counter::ErrAccept);
+  }
+  if (!c.more) {
+    accept_armed_ = false;
+    if (!accepting_) return;
+    if (c.res == -EMFILE || c.res == -ENFILE || c.res == -ENOBUFS || c.res == -ENOMEM) {
+      // Out of descriptors or memory: back off instead of spinning.
+      shard_->timers().schedule(accept_retry_, shard_->now_ns() + kAcceptRetryNs);
+    } else {
+      arm_accept();
+    }
+  }
+}
+
+void TcpService::open(int fd) {
+  set_nodelay(fd);
+  uint32_t slot;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  } else {
+    slot = uint32_t(slots_.size());
+    slots_.push_back(nullptr);
+    gens_.push_back(1);
+  }
+  Connection* c = conns_.create(this, fd, slot, gens_[slot], cfg_.order, cfg_.max_frame);
+  if (c == nullptr) {
+    free_slots_.push_back(slot);
+    counters_->add(Counter::ErrAccept);
+    ::close(fd);
+    return;
+  }
+  c->linger_.set(&TcpService::on_linger, c);
+  slots_[slot] = c;
+  ++live_;
+  counters_->add(Counter::Accepted);
+  arm_recv(*c);
+  handler_->on_open(*this, *c);
+}
+
+// ---- receive ------------------------------------------------------------
+
+void TcpService::on_recv_cqe(void* ctx, const io::Completion& c) {
+  static_cast<TcpService*>(ctx)->on_recv(c);
+}
+
+void TcpService::feed(Connection& c, const uint8_t* data, uint32_t len) {
+  counters_->add(Counter::BytesIn, len);
+  uint64_t frames = 0;
+  bool keep = true;
+  const FrameStatus st = c.framer_.feed(data, len, [&](const uint8_t* body, uint32_t n) {
+    ++frames;
+    keep = handler_->on_frame(*this, c, body, n);
+    return keep && !c.closing_ && !c.close_after_flush_;
+  });
+  counters_->add(Counter::FramesIn, frames);
+  if (PTNET_UNLIKELY(st != FrameStatus::Ok)) {
+    counters_->add(st == FrameStatus::ZeroLength ? Counter::ErrFrameZero : Counter::ErrFrameTooLarge);
+    handler_->on_bad_frame(*this, c, st);
+    close_after_flush(c, CloseReason::BadFrame);
+  } else if (!keep) {
+    close(c, CloseReason::Handler);
+  }
+}
+
+void TcpService::on_recv(const io::Completion& cqe) {
+  Connection* c = lookup(cqe.user_data);
+  if (PTNET_UNLIKELY(c == nullptr)) {
+    if (cqe.has_buffer) io_->release_buffer(cqe.buf_id);
+    return;
+  }
+  if (!cqe.more) c->recv_armed_ = false;
+  if (PTNET_LIKELY(cqe.res > 0)) {
+    if (PTNET_LIKELY(!c->closing_ && !c->close_after_flush_))
+      feed(*c, io_->buffer(cqe.buf_id), uint32_t(cqe.res));
+    io_->release_buffer(cqe.buf_id);
+    if (!c->recv_armed_ && !c->closing_ && !c->close_after_flush_) arm_recv(*c);
+  } else if (cqe.res == 0) {
+    close(*c, CloseReason::PeerClosed);
+  } else if (cqe.res == -ENOBUFS) {
+    // The shard ran out of receive buffers; the connection is fine.
+    counters_->add(Counter::RecvNoBuffers);
+    if (!c->recv_armed_ && !c->closing_ && !c->close_after_flush_) arm_recv(*c);
+  } else if (!c->closing_) {
+    if (cqe.res != -ECANCELED) counters_->add(Counter::ErrRecv);
+    close(*c, CloseReason::RecvError);
+  }
+  maybe_release(*c);
+}
+
+// ---- send ---------------------------------------------------------------
+
+bool TcpService::send_bytes(Connection& c, const void* data, size_t len) {
+  if (PTNET_UNLIKELY(c.closing_)) return false;
+  if (PTNET_UNLIKELY(c.out_.bytes() + len > cfg_.max_send_queue)) {
+    counters_->add(Counter::ErrSendQueueFull);
+    close(c, CloseReason::SlowReader);
+    return false;
+  }
+  if (PTNET_UNLIKELY(!c.out_.append(chunks_, data, len))) {
+    close(c, CloseReason::SendError);
+    return false;
+  }
+  mark_dirty(c);
+  return true;
+}
+
+bool TcpService::send_frame(Connection& c, const uint8_t* body, uint32_t len) {
+  if (PTNET_UNLIKELY(c.closing_)) return false;
+  if (PTNET_UNLIKELY(c.out_.bytes() + Framer::kHeaderSize + len > cfg_.max_send_queue)) {
+    counters_->add(Counter::ErrSendQueueFull);
+    close(c, CloseReason::SlowReader);
+    return false;
+  }
+  uint8_t hdr[Framer::kHeaderSize];
+  Framer::write_header(hdr, len, cfg_.order);
+  if (PTNET_UNLIKELY(!c.out_.append(chunks_, hdr, sizeof hdr) || !c.out_.append(chunks_, body, len))) {
+    close(c, CloseReason::SendError);
+    return false;
+  }
+  counters_->add(Counter::FramesOut);
+  mark_dirty(c);
+  return true;
+}
+
+void TcpService::mark_dirty(Connection& c) {
+  if (c.dirty_ || c.send_inflight_) return;
+  c.dirty_ = true;
+  c.next_dirty_ = dirty_head_;
+  dirty_head_ = &c;
+}
+
+void TcpService::before_wait(Shard&) {
+  Connection* c = dirty_head_;
+  dirty_head_ = nullptr;
+  while (c != nullptr) {
+    Connection* next = c->next_dirty_;
+    c->next_dirty_ = nullptr;
+    c->dirty_ = false;
+    if (c->closing_) {
+      maybe_release(*c);
+    } else if (!c->send_inflight_ && !c->out_.empty()) {
+      iovec iov[kMaxIov];
+      const unsigned n = c->out_.gather(iov, kMaxIov);
+      io_->send(c->fd_, iov, n, ud(kOpSend, *c));
+      c->send_inflight_ = true;
+    }
+    c = next;
+  }
+}
+
+void TcpService::on_send_cqe(void* ctx, const io::Completion& c) {
+  static_cast<TcpService*>(ctx)->on_send(c);
+}
+
+void TcpService::on_send(const io::Completion& cqe) {
+  Connection* c = lookup(cqe.user_data);
+  if (PTNET_UNLIKELY(c == nullptr)) return;
+  c->send_inflight_ = false;
+  if (PTNET_LIKELY(cqe.res > 0)) {
+    counters_->add(Counter::BytesOut, uint64_t(cqe.res));
+    c->out_.consume(chunks_, size_t(cqe.res));
+  }
+  if (PTNET_UNLIKELY(c->closing_)) {
+    maybe_release(*c);
+    return;
+  }
+  if (PTNET_UNLIKELY(cqe.res <= 0)) {
+    if (cqe.res != -ECANCELED && cqe.res != -EPIPE && cqe.res != -ECONNRESET) counters_->add(Counter::ErrSend);
+    close(*c, CloseReason::SendError);
+    maybe_release(*c);
+    return;
+  }
+  if (!c->out_.empty()) mark_dirty(*c);
+  else if (c->close_after_flush_) close(*c, c->linger_reason_);
+  maybe_release(*c);
+}
+
+// ---- close --------------------------------------------------------------
+
+void TcpService::on_linger(Timer& t, uint64_t) {
+  auto* c = static_cast<Connection*>(t.ctx());
+  c->owner_->close(*c, CloseReason::LingerTimeout);
+  c->owner_->maybe_release(*c);
+}
+
+void TcpService::close_after_flush(Connection& c, CloseReason r) {
+  if (c.closing_ || c.close_after_flush_) return;
+  c.close_after_flush_ = true;
+  c.linger_reason_ = r;
+  if (c.out_.empty() && !c.send_inflight_) {
+    close(c, r);
+    return;
+  }
+  shard_->timers().schedule(c.linger_, shard_->now_ns() + cfg_.linger_ns);
+}
+
+void TcpService::close(Connection& c, CloseReason r) {
+  if (c.closing_) return;
+  c.closing_ = true;
+  if (c.linger_.armed()) shard_->timers().cancel(c.linger_);
+  handler_->on_close(*this, c, r);
+  counters_->add(Counter::Closed);
+  // Every pending operation on the socket now completes promptly; the
+  // kernel keeps the socket alive for them after close().
+  io_->shutdown_fd(c.fd_);
+  ::close(c.fd_);
+  c.fd_ = -1;
+  // Released later, from the completion that ends the last operation
+  // (maybe_release() is called by every path that gets here).
+}
+
+void TcpService::maybe_release(Connection& c) {
+  if (!c.closing_ || c.recv_armed_ || c.send_inflight_ || c.dirty_) return;
+  c.out_.clear(chunks_);
+  const uint32_t slot = c.slot_;
+  slots_[slot] = nullptr;
+  gens_[slot] = io::UserData::next_gen(gens_[slot]);
+  if (gens_[slot] == 0) gens_[slot] = 1;
+  free_slots_.push_back(slot);
+  conns_.destroy(&c);
+  --live_;
+}
+
+// ---- graceful stop ------------------------------------------------------
+
+void TcpService::stop_accepting(Shard&) {
+  accepting_ = false;
+  if (accept_retry_.armed()) shard_->timers().cancel(accept_retry_);
+  if (listen_fd_ >= 0) {
+    if (accept_armed_) io_->cancel(listen_fd_, io::UserData::encode(kOpAccept, 0, 0));
+    ::close(listen_fd_);
+    listen_fd_ = -1;
+  }
+}
+
+bool TcpService::drained(const Shard&) const {
+  for (const Connection* c : slots_)
+    if (c != nullptr && !c->closing_ && (!c->out_.empty() || c->send_inflight_)) return false;
+  return true;
+}
+
+void TcpService::close_all(Shard&) {
+  for (Connection* c : slots_) {
+    if (c == nullptr || c->closing_) continue;
+    close(*c, CloseReason::Shutdown);
+    maybe_release(*c);
+  }
+}
+
+bool TcpService::closed(const Shard&) const { return live_ == 0; }
+
+}  // namespace ptnet::tcp

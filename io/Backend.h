@@ -1,0 +1,92 @@
+// The I/O backend interface: a completion-based (proactor) API that the
+// io_uring backend implements natively and the epoll backend emulates, so
+// everything above io/ is written once.
+//
+// Threading: one backend per shard. Every method except notify() must be
+// called from the owning shard's thread. notify() may be called from any
+// thread. Operations are queued and handed to the kernel in wait(): one
+// submission per loop pass.
+//
+// Operation contract (both backends):
+//  - accept_multishot: one completion per accepted socket (res = fd, more =
+//    true) until cancelled or failed (more = false).
+//  - recv_multishot: completions carry received bytes in a backend-owned
+//    buffer (has_buffer, buf_id); the caller releases each buffer after use.
+//    res == 0 is end of stream. more == false ends the operation: when res
+//    is -ENOBUFS or > 0 the connection is fine and the caller re-arms.
+//  - send: the data must stay valid until the completion; the iovec array
+//    itself only until the call returns. A completion may report fewer bytes
+//    than asked (the caller sends the rest).
+//  - shutdown_fd: every pending operation on the socket completes promptly
+//    (with 0, -EPIPE or -ECANCELED); the caller then closes the fd.
+#pragma once
+
+#include <sys/uio.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "io/BackendConfig.h"
+#include "io/Completion.h"
+#include "io/RecvBufferPool.h"
+
+namespace ptnet::io {
+
+class Backend {
+ public:
+  virtual ~Backend();
+
+  virtual BackendKind kind() const = 0;
+  // One human-readable line: what was enabled, what was not and why.
+  const std::string& description() const { return description_; }
+
+  virtual void accept_multishot(int listen_fd, uint64_t user_data) = 0;
+  virtual void recv_multishot(int fd, uint64_t user_data) = 0;
+  virtual void send(int fd, const iovec* iov, unsigned iovcnt, uint64_t user_data) = 0;
+  virtual void shutdown_fd(int fd) = 0;
+  // Cancels one multishot operation (e.g. accept) by its user_data.
+  virtual void cancel(int fd, uint64_t user_data) = 0;
+
+  uint8_t* buffer(uint16_t bid) const { return buffers_.data(bid); }
+  uint32_t buffer_size() const { return buffers_.size(); }
+  virtual void release_buffer(uint16_t bid) = 0;
+
+  // Submits everything queued, then waits for at least one completion or
+  // until timeout_ns passes (0: do not wait; < 0: wait without limit).
+  // Fills up to `max` completions and returns how many (0 on timeout or
+  // wake-up), or a negated errno on a fatal backend error.
+  virtual int wait(Completion* out, int max, int64_t timeout_ns) = 0;
+
+  // Wakes the owning thread out of wait(). Any thread.
+  void notify();
+  // Called on THIS backend's thread to wake `target`'s thread. The io_uring
+  // backend may do it with IORING_OP_MSG_RING, batched into its next submit;
+  // the default writes the target's eventfd.
+  virtual void wake(Backend& target);
+
+  WakeMode wake_mode() const { return wake_mode_; }
+
+ protected:
+  Backend() = default;
+  // Creates the eventfd; returns 0 or a negated errno.
+  int init_common(const BackendConfig& cfg);
+
+  RecvBufferPool buffers_;
+  int event_fd_ = -1;
+  WakeMode wake_mode_ = WakeMode::EventFd;
+  std::string description_;
+};
+
+// Creates the backend for the calling thread (io_uring rings are bound to
+// their creator). With BackendKind::Auto, io_uring is tried first and epoll
+// is used if io_uring cannot be set up; `fallback_reason` then says why.
+// Returns nullptr and sets `error` (negated errno) when nothing works.
+std::unique_ptr<Backend> make_backend(const BackendConfig& cfg, std::string* fallback_reason,
+                                      int* error);
+
+// Whether io_uring can be used here at all (compiled in, not disabled by
+// sysctl, ring setup permitted). Sets `why` when it cannot.
+bool uring_available(std::string* why);
+
+}  // namespace ptnet::io

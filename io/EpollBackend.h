@@ -1,0 +1,69 @@
+// epoll backend: emulates the completion API of io::Backend on a readiness
+// API, for kernels and containers where io_uring is missing or forbidden.
+//
+// Level-triggered registration, one read per ready socket per pass (a
+// short read means the socket is drained, so no extra read to see EAGAIN);
+// sends are written in wait() right before epoll_pwait2, and only a send
+// that meets a full socket buffer waits for EPOLLOUT. Owned and used by one
+// shard thread.
+#pragma once
+
+#include <sys/epoll.h>
+
+#include <vector>
+
+#include "io/Backend.h"
+
+namespace ptnet::io {
+
+class EpollBackend final : public Backend {
+ public:
+  EpollBackend() = default;
+  ~EpollBackend() override;
+
+  int init(const BackendConfig& cfg);
+
+  BackendKind kind() const override { return BackendKind::Epoll; }
+  void accept_multishot(int listen_fd, uint64_t user_data) override;
+  void recv_multishot(int fd, uint64_t user_data) override;
+  void send(int fd, const iovec* iov, unsigned iovcnt, uint64_t user_data) override;
+  void shutdown_fd(int fd) override;
+  void cancel(int fd, uint64_t user_data) override;
+  void release_buffer(uint16_t bid) override;
+  int wait(Completion* out, int max, int64_t timeout_ns) override;
+
+ private:
+  static constexpr unsigned kMaxIov = 16;
+  struct PendingSend {
+    uint64_t user_data = 0;
+    iovec iov[kMaxIov];
+    unsigned iovcnt = 0;
+    bool active = false;
+    bool queued = false;    // on to_send_
+    bool want_out = false;  // waiting for EPOLLOUT
+  };
+  struct FdState {
+    uint64_t recv_ud = 0;
+    uint64_t accept_ud = 0;
+    uint32_t registered = 0;  // events currently in the epoll set (0: not added)
+    bool recv_armed = false;
+    bool accept_armed = false;
+    PendingSend send;
+  };
+
+  FdState& state(int fd);
+  void update_interest(int fd, FdState& s);
+  void push(uint64_t ud, int32_t res, bool more, bool has_buffer = false, uint16_t bid = 0);
+  void try_send(int fd, FdState& s);
+  void on_accept_ready(int fd, FdState& s);
+  void on_recv_ready(int fd, FdState& s);
+
+  int epfd_ = -1;
+  std::vector<FdState> fds_;
+  std::vector<int> to_send_;
+  std::vector<Completion> ready_;  // completions produced but not yet returned
+  size_t ready_head_ = 0;
+  std::vector<epoll_event> events_;
+};
+
+}  // namespace ptnet::io

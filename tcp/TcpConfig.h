@@ -1,0 +1,27 @@
+// Per-server TCP settings, shared read-only by every shard's TcpService.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "tcp/ByteOrder.h"
+
+namespace ptnet::tcp {
+
+struct TcpConfig {
+  std::string host = "0.0.0.0";
+  uint16_t port = 4000;            // 0: an ephemeral port, shared by all shards
+  int backlog = 4096;
+  ByteOrder order = ByteOrder::Little;
+  uint32_t max_frame = 64 * 1024;
+  size_t max_send_queue = 4 * 1024 * 1024;  // bytes queued per connection before it is cut off
+  uint32_t max_conns = 1'000'000;           // per shard
+  uint64_t linger_ns = 2'000'000'000;       // close-after-flush budget
+  // Filled by the first shard when port == 0; later shards bind the same port.
+  std::shared_ptr<std::atomic<uint16_t>> bound_port = std::make_shared<std::atomic<uint16_t>>(0);
+};
+
+}  // namespace ptnet::tcp
