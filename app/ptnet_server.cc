@@ -14,7 +14,7 @@
 #include <ctime>
 #include <memory>
 
-#include "app/EchoHandler.h"
+#include "tcp/EchoHandler.h"
 #include "app/ServerOptions.h"
 #include "core/Clock.h"
 #include "core/CpuSet.h"
@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
   Engine engine(opt.engine);
   const tcp::TcpConfig tcp_cfg = opt.tcp;
   int err = engine.start([&tcp_cfg](Shard& shard) {
-    shard.add_service(std::make_unique<tcp::TcpService>(tcp_cfg, std::make_unique<app::EchoHandler>()));
+    shard.add_service(std::make_unique<tcp::TcpService>(tcp_cfg, std::make_unique<tcp::EchoHandler>()));
   });
   if (err != 0) {
     std::fprintf(stderr, "ptnet-server: start failed: %s\n", std::strerror(-err));

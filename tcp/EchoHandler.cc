@@ -1,12 +1,12 @@
-#include "app/EchoHandler.h"
+#include "tcp/EchoHandler.h"
 
 #include "tcp/TcpService.h"
 
-namespace ptnet::app {
+namespace ptnet::tcp {
 
-bool EchoHandler::on_frame(tcp::TcpService& tcp, tcp::Connection& c, const uint8_t* body, uint32_t len) {
+bool EchoHandler::on_frame(TcpService& tcp, Connection& c, const uint8_t* body, uint32_t len) {
   tcp.send_frame(c, body, len);
   return true;
 }
 
-}  // namespace ptnet::app
+}  // namespace ptnet::tcp

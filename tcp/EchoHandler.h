@@ -3,11 +3,11 @@
 
 #include "tcp/ConnectionHandler.h"
 
-namespace ptnet::app {
+namespace ptnet::tcp {
 
-class EchoHandler final : public tcp::ConnectionHandler {
+class EchoHandler final : public ConnectionHandler {
  public:
-  bool on_frame(tcp::TcpService& tcp, tcp::Connection& c, const uint8_t* body, uint32_t len) override;
+  bool on_frame(TcpService& tcp, Connection& c, const uint8_t* body, uint32_t len) override;
 };
 
-}  // namespace ptnet::app
+}  // namespace ptnet::tcp
