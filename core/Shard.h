@@ -59,6 +59,10 @@ class Shard {
 
   // --- any thread ---
   void request_stop();
+  // Wakes the shard out of its wait (its services then run before_wait()).
+  void notify() {
+    if (backend_) backend_->notify();
+  }
 
  private:
   friend class Engine;

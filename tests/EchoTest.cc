@@ -188,3 +188,38 @@ TEST_F(SlowReaderTest, ReaderThatNeverReadsIsCutOffAndOthersContinue) {
 
 }  // namespace
 }  // namespace ptnet::test
+
+namespace ptnet::test {
+namespace {
+
+// With a handful of receive buffers and many busy connections the shard
+// runs out (ENOBUFS): that re-arms the receive, it loses nothing and kills
+// no connection.
+TEST(ReceiveBufferTest, RunningOutOfReceiveBuffersLosesNothing) {
+  TestServer server;
+  EngineConfig ecfg;
+  ecfg.io.recv_buffers = 16;
+  ecfg.io.recv_buffer_size = 1024;
+  ASSERT_EQ(server.start({}, 2, nullptr, ecfg), 0);
+  std::vector<TestClient> clients(200);
+  for (auto& c : clients) ASSERT_TRUE(c.connect(server.port()));
+  std::vector<uint8_t> stream;
+  for (uint32_t i = 0; i < 8; ++i) {
+    auto f = TestClient::frame(TestClient::pattern(3000, i));
+    stream.insert(stream.end(), f.begin(), f.end());
+  }
+  for (int round = 0; round < 5; ++round) {
+    for (auto& c : clients) ASSERT_TRUE(c.send_all(stream.data(), stream.size()));
+    for (auto& c : clients)
+      for (uint32_t i = 0; i < 8; ++i) {
+        std::vector<uint8_t> got;
+        ASSERT_TRUE(c.recv_frame(&got));
+        ASSERT_EQ(got, TestClient::pattern(3000, i));
+      }
+  }
+  EXPECT_GT(server.counter(Counter::RecvNoBuffers), 0u) << "the test did not exhaust the buffers";
+  EXPECT_EQ(server.counter(Counter::Closed), 0u);
+}
+
+}  // namespace
+}  // namespace ptnet::test

@@ -51,7 +51,7 @@ class TestServer {
     set_log_level(LogLevel::Warn);
     cfg.cpus = test_cpus(shards);
     cfg.io.kind = backend_from_env();
-    cfg.io.recv_buffers = cfg.io.recv_buffers == 2048 ? 256 : cfg.io.recv_buffers;
+    if (cfg.io.recv_buffers == io::BackendConfig{}.recv_buffers) cfg.io.recv_buffers = 256;
     tcp.host = "127.0.0.1";
     tcp.port = 0;
     if (!handlers) handlers = [](Shard&) { return std::make_unique<tcp::EchoHandler>(); };

@@ -1,0 +1,68 @@
+// Backend selection: auto falls back to epoll, loudly, when io_uring is off;
+// an explicit --backend uring refuses instead of silently degrading.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include "io/Backend.h"
+
+namespace ptnet::io {
+namespace {
+
+class BackendSelectTest : public ::testing::Test {
+ protected:
+  void TearDown() override { unsetenv("PTNET_DISABLE_IO_URING"); }
+  BackendConfig cfg_ = [] {
+    BackendConfig c;
+    c.recv_buffers = 16;
+    return c;
+  }();
+};
+
+TEST_F(BackendSelectTest, AutoFallsBackToEpollWithAReasonWhenUringIsOff) {
+  setenv("PTNET_DISABLE_IO_URING", "1", 1);
+  std::string why;
+  EXPECT_FALSE(uring_available(&why));
+  EXPECT_NE(why.find("PTNET_DISABLE_IO_URING"), std::string::npos);
+  cfg_.kind = BackendKind::Auto;
+  std::string reason;
+  int err = 0;
+  auto b = make_backend(cfg_, &reason, &err);
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->kind(), BackendKind::Epoll);
+  EXPECT_FALSE(reason.empty());
+  EXPECT_NE(b->description().find("epoll"), std::string::npos);
+}
+
+TEST_F(BackendSelectTest, ExplicitUringRefusesWhenUringIsOff) {
+  setenv("PTNET_DISABLE_IO_URING", "1", 1);
+  cfg_.kind = BackendKind::Uring;
+  std::string reason;
+  int err = 0;
+  EXPECT_EQ(make_backend(cfg_, &reason, &err), nullptr);
+  EXPECT_LT(err, 0);
+  EXPECT_FALSE(reason.empty());
+}
+
+TEST_F(BackendSelectTest, ExplicitEpollIsHonoured) {
+  cfg_.kind = BackendKind::Epoll;
+  std::string reason;
+  int err = 0;
+  auto b = make_backend(cfg_, &reason, &err);
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->kind(), BackendKind::Epoll);
+}
+
+TEST_F(BackendSelectTest, AutoPicksUringWhereItWorks) {
+  std::string why;
+  if (!uring_available(&why)) GTEST_SKIP() << why;
+  cfg_.kind = BackendKind::Auto;
+  std::string reason;
+  int err = 0;
+  auto b = make_backend(cfg_, &reason, &err);
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->kind(), BackendKind::Uring);
+  EXPECT_NE(b->description().find("io_uring"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ptnet::io
