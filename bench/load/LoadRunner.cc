@@ -1,0 +1,366 @@
+#include "LoadRunner.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <sys/resource.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+
+#include "EchoWorker.h"
+#include "IdleWorker.h"
+#include "MonoClock.h"
+#include "Report.h"
+#include "WorkerConfig.h"
+
+namespace ptnet::load {
+
+namespace {
+
+volatile std::sig_atomic_t g_interrupted = 0;
+
+void on_signal(int) { g_interrupted = 1; }
+
+constexpr uint64_t kSecond = 1'000'000'000ull;
+
+uint64_t to_ns(double s) { return uint64_t(s * 1e9 + 0.5); }
+
+double self_cpu_s() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+}  // namespace
+
+LoadRunner::LoadRunner(const LoadOptions& opts) : opts_(opts) {}
+
+LoadRunner::~LoadRunner() { stop_workers(); }
+
+int LoadRunner::prepare() {
+  // Enough descriptors for every connection (plus stdio, rings, /proc files).
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+  getrlimit(RLIMIT_NOFILE, &rl);
+  const uint64_t need = uint64_t(opts_.conns) + 64 + 4ull * opts_.threads;
+  if (rl.rlim_cur != RLIM_INFINITY && need > rl.rlim_cur) {
+    std::fprintf(stderr,
+                 "ptnet-load: --conns %u needs about %llu file descriptors; the limit is %llu "
+                 "(raise the hard limit: ulimit -Hn)\n",
+                 opts_.conns, static_cast<unsigned long long>(need),
+                 static_cast<unsigned long long>(rl.rlim_cur));
+    return 2;
+  }
+  // The main thread runs on the load CPUs too, so it never takes time from
+  // a server pinned elsewhere.
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  for (int c : opts_.cpus) CPU_SET(c, &set);
+  sched_setaffinity(0, sizeof(set), &set);
+
+  if (opts_.server_pid != 0) {
+    const int err = probe_.open(opts_.server_pid);
+    if (err != 0) {
+      std::fprintf(stderr, "ptnet-load: --server-pid %d: cannot read /proc/%d: %s\n", int(opts_.server_pid),
+                   int(opts_.server_pid), std::strerror(err));
+      return 2;
+    }
+    have_probe_ = true;
+  }
+
+  struct sigaction sa{};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  return -1;
+}
+
+void LoadRunner::start_workers() {
+  const uint32_t t = opts_.threads;
+  stats_.reserve(t);
+  threads_.reserve(t);
+  for (uint32_t i = 0; i < t; ++i) stats_.push_back(std::make_unique<WorkerStats>());
+  for (uint32_t i = 0; i < t; ++i) {
+    WorkerConfig cfg;
+    cfg.index = i;
+    cfg.threads = t;
+    cfg.cpu = opts_.cpus[i % opts_.cpus.size()];
+    cfg.addr = opts_.addr;
+    cfg.first_conn = uint32_t(uint64_t(opts_.conns) * i / t);
+    cfg.conns = uint32_t(uint64_t(opts_.conns) * (i + 1) / t) - cfg.first_conn;
+    cfg.total_conns = opts_.conns;
+    cfg.payload = opts_.size;
+    cfg.depth = opts_.depth;
+    const double share = double(cfg.conns) / double(opts_.conns);
+    cfg.rate = opts_.rate * share;
+    cfg.connect_rate = opts_.connect_rate * share;
+    cfg.connect_timeout_ns = to_ns(opts_.connect_timeout_s);
+    WorkerStats& st = *stats_[i];
+    if (opts_.mode == LoadOptions::Mode::kIdle) {
+      threads_.emplace_back([cfg, &st, this] {
+        auto w = std::make_unique<IdleWorker>(cfg, ctl_, st);
+        w->run();
+      });
+    } else {
+      threads_.emplace_back([cfg, &st, this] {
+        auto w = std::make_unique<EchoWorker>(cfg, ctl_, st);
+        w->run();
+      });
+    }
+  }
+}
+
+void LoadRunner::stop_workers() {
+  ctl_.set_phase(RunControl::Phase::kStop);
+  for (std::thread& th : threads_)
+    if (th.joinable()) th.join();
+  threads_.clear();
+}
+
+bool LoadRunner::sleep_until(uint64_t deadline_ns) {
+  timespec ts;
+  ts.tv_sec = time_t(deadline_ns / kSecond);
+  ts.tv_nsec = long(deadline_ns % kSecond);
+  while (!g_interrupted) {
+    const int rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr);
+    if (rc == 0) return true;
+    if (rc != EINTR) return !g_interrupted;
+  }
+  return false;
+}
+
+uint64_t LoadRunner::sum_msgs_total() const {
+  uint64_t n = 0;
+  for (const auto& s : stats_) n += s->msgs_total.load(std::memory_order_relaxed);
+  return n;
+}
+
+uint64_t LoadRunner::sum_errors() const {
+  uint64_t n = 0;
+  for (const auto& s : stats_) n += s->errors_total();
+  return n;
+}
+
+uint32_t LoadRunner::sum_established() const {
+  uint32_t n = 0;
+  for (const auto& s : stats_) n += s->established.load(std::memory_order_relaxed);
+  return n;
+}
+
+void LoadRunner::collect_errors(RunResult& r) const {
+  for (const auto& s : stats_)
+    for (size_t k = 0; k < kErrorKinds; ++k) r.errors[k] += s->errors[k].load(std::memory_order_relaxed);
+}
+
+bool LoadRunner::wait_connected(uint64_t start_ns) {
+  uint64_t next_tick = start_ns + kSecond;
+  for (;;) {
+    bool done = true;
+    for (const auto& s : stats_) done = done && s->connect_done.load(std::memory_order_acquire);
+    if (done) return true;
+    if (g_interrupted) return false;
+    const uint64_t now = MonoClock::now_ns();
+    if (now >= next_tick) {
+      if (!opts_.quiet)
+        Report::progress_idle(double(now - start_ns) / 1e9, sum_established(), opts_.conns, sum_errors());
+      next_tick += kSecond;
+    }
+    sleep_until(std::min(next_tick, now + 2'000'000));
+  }
+}
+
+int LoadRunner::check_setup() {
+  for (const auto& s : stats_) {
+    const int fatal = s->fatal_errno.load(std::memory_order_relaxed);
+    if (fatal != 0) {
+      std::fprintf(stderr, "ptnet-load: io_uring setup failed: %s\n", std::strerror(-fatal));
+      return 2;
+    }
+  }
+  return -1;
+}
+
+void LoadRunner::progress_tick(const char* label, bool print) {
+  const uint64_t now = MonoClock::now_ns();
+  const double secs = double(now - last_tick_ns_) / 1e9;
+  last_tick_ns_ = now;
+  const uint64_t msgs = sum_msgs_total();
+  const uint64_t delta = msgs - last_msgs_;
+  last_msgs_ = msgs;
+  ++epoch_;
+  ctl_.progress_epoch.store(epoch_, std::memory_order_release);
+  scratch_.reset();
+  uint64_t backlog = 0;
+  for (const auto& s : stats_) backlog += s->backlog.load(std::memory_order_relaxed);
+  if (opts_.quiet || !print) return;
+  // Each worker acknowledges the new epoch on its next loop pass (at most
+  // ~10 ms when idle); then the previous slot is no longer written.
+  const uint64_t give_up = MonoClock::now_ns() + 100'000'000;
+  for (const auto& s : stats_) {
+    while (s->progress_ack.load(std::memory_order_acquire) != epoch_ && MonoClock::now_ns() < give_up) {
+      timespec ts{0, 50'000};
+      nanosleep(&ts, nullptr);
+    }
+    if (s->progress_ack.load(std::memory_order_acquire) == epoch_) scratch_.merge(s->progress[(epoch_ - 1) & 1]);
+  }
+  Report::progress_echo(label, secs, delta, opts_.frame_bytes(), scratch_, sum_errors(), backlog);
+}
+
+int LoadRunner::run() {
+  int rc = prepare();
+  if (rc >= 0) return rc;
+  Report::header(opts_);
+  return opts_.mode == LoadOptions::Mode::kIdle ? run_idle() : run_echo();
+}
+
+int LoadRunner::run_echo() {
+  const uint64_t t0 = MonoClock::now_ns();
+  start_workers();
+  // The main thread sleeps almost all the time but must wake on time at the
+  // window edges even when a busy worker shares its CPU: make it real-time
+  // if allowed (after the workers exist, so they do not inherit it).
+  sched_param sp{};
+  sp.sched_priority = 1;
+  pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
+  const bool connected = wait_connected(t0);
+  int rc = check_setup();
+  if (rc >= 0) return rc;
+  uint32_t failed = 0;
+  int first_errno = 0;
+  for (const auto& s : stats_) {
+    failed += s->connect_failed.load(std::memory_order_relaxed);
+    if (first_errno == 0) first_errno = s->first_connect_errno.load(std::memory_order_relaxed);
+  }
+  if (failed != 0) {
+    char addr[64];
+    std::snprintf(addr, sizeof(addr), "%s:%u", opts_.host.c_str(), unsigned(opts_.port));
+    std::fprintf(stderr, "ptnet-load: cannot connect to %s: %s (%u of %u connections failed)\n", addr,
+                 first_errno == ECANCELED ? "timed out" : std::strerror(first_errno), failed, opts_.conns);
+    return 2;
+  }
+  if (!connected) {
+    std::fprintf(stderr, "ptnet-load: interrupted while connecting\n");
+    return 2;
+  }
+
+  // Warm-up: traffic flows, nothing counts.
+  const uint64_t traffic_start = MonoClock::now_ns();
+  ctl_.traffic_start_ns.store(traffic_start, std::memory_order_release);
+  ctl_.set_phase(RunControl::Phase::kWarmup);
+  last_msgs_ = 0;
+  last_tick_ns_ = traffic_start;
+  uint64_t tick = traffic_start;
+  const uint64_t warm_end = traffic_start + to_ns(opts_.warmup_s);
+  while (tick + kSecond <= warm_end && sleep_until(tick + kSecond)) {
+    tick += kSecond;
+    progress_tick("warm");
+  }
+  sleep_until(warm_end);
+
+  // Measured window: sample the server, then open the window; close the
+  // window, then sample the server. Workers count only echoes they reap
+  // while they see kMeasure.
+  RunResult r;
+  int64_t cpu0 = -1, cpu1 = -1;
+  if (have_probe_) cpu0 = probe_.cpu_ticks();
+  ctl_.set_phase(RunControl::Phase::kMeasure);
+  const double self0 = self_cpu_s();
+  const uint64_t w0 = MonoClock::now_ns();
+  const uint64_t w_end = w0 + to_ns(opts_.duration_s);
+  // Per-second figures restart at the window's edge.
+  progress_tick("", false);
+  tick = w0;
+  int second = 0;
+  char label[16];
+  while (tick + kSecond < w_end && sleep_until(tick + kSecond)) {
+    tick += kSecond;
+    std::snprintf(label, sizeof(label), "%3ds", ++second);
+    progress_tick(label);
+  }
+  sleep_until(w_end);
+  ctl_.set_phase(RunControl::Phase::kDrain);
+  const uint64_t w1 = MonoClock::now_ns();
+  if (have_probe_) cpu1 = probe_.cpu_ticks();
+  r.load_cpu_s = self_cpu_s() - self0;
+  // The last second's line comes after the window is closed and sampled, so
+  // printing it cannot stretch the window.
+  if (!g_interrupted && w_end - tick >= kSecond) {
+    std::snprintf(label, sizeof(label), "%3ds", ++second);
+    progress_tick(label);
+  }
+  if (g_interrupted) std::fprintf(stderr, "ptnet-load: interrupted, reporting the window so far\n");
+  stop_workers();
+
+  r.window_s = double(w1 - w0) / 1e9;
+  for (const auto& s : stats_) {
+    r.msgs += s->msgs_window.load(std::memory_order_relaxed);
+    r.latency.merge(s->window);
+  }
+  if (cpu0 >= 0 && cpu1 >= 0) {
+    r.has_server_cpu = true;
+    r.server_cpu_s = double(cpu1 - cpu0) * probe_.tick_seconds();
+  }
+  collect_errors(r);
+  Report::summary(opts_, r);
+  if (opts_.json) Report::json(opts_, r);
+  return r.errors_total() == 0 ? 0 : 1;
+}
+
+int LoadRunner::run_idle() {
+  RunResult r;
+  if (have_probe_) r.rss_before_kib = probe_.rss_kib();
+  const uint64_t t0 = MonoClock::now_ns();
+  start_workers();
+  const bool connected = wait_connected(t0);
+  int rc = check_setup();
+  if (rc >= 0) return rc;
+  const uint64_t t_conn = MonoClock::now_ns();
+  r.connect_phase_s = double(t_conn - t0) / 1e9;
+  if (sum_established() == 0) {
+    int first_errno = 0;
+    for (const auto& s : stats_)
+      if (first_errno == 0) first_errno = s->first_connect_errno.load(std::memory_order_relaxed);
+    std::fprintf(stderr, "ptnet-load: no connection established to %s:%u: %s\n", opts_.host.c_str(),
+                 unsigned(opts_.port),
+                 first_errno == 0           ? "no echo came back"
+                 : first_errno == ECANCELED ? "timed out"
+                                            : std::strerror(first_errno));
+    return 2;
+  }
+
+  // Progress each second from the start; settle ~1 s, sample RSS, then hold.
+  uint64_t tick = t0 + ((t_conn - t0) / kSecond + 1) * kSecond;
+  auto hold_until = [&](uint64_t deadline) {
+    while (tick <= deadline && sleep_until(tick)) {
+      if (!opts_.quiet)
+        Report::progress_idle(double(tick - t0) / 1e9, sum_established(), opts_.conns, sum_errors());
+      tick += kSecond;
+    }
+    return sleep_until(deadline);
+  };
+  bool ok = connected && hold_until(t_conn + kSecond);
+  r.established_at_sample = sum_established();
+  if (have_probe_) {
+    r.rss_after_kib = probe_.rss_kib();
+    r.has_rss = r.rss_before_kib >= 0 && r.rss_after_kib >= 0;
+  }
+  if (ok) hold_until(MonoClock::now_ns() + to_ns(opts_.duration_s));
+  if (g_interrupted) std::fprintf(stderr, "ptnet-load: interrupted\n");
+  r.established = sum_established();
+  stop_workers();
+  collect_errors(r);
+  Report::summary(opts_, r);
+  if (opts_.json) Report::json(opts_, r);
+  return r.errors_total() == 0 ? 0 : 1;
+}
+
+}  // namespace ptnet::load

@@ -1,0 +1,42 @@
+// One worker's published results. Written only by its worker thread (counters
+// are single-writer atomics, published once per loop pass); the main thread
+// reads the counters at any time, a progress histogram slot after the worker
+// has acknowledged the next epoch, and everything else after join().
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+
+#include "ErrorKind.h"
+#include "LatencyHistogram.h"
+
+namespace ptnet::load {
+
+struct WorkerStats {
+  // Setup / connection phase.
+  std::atomic<int> fatal_errno{0};          // ring setup failed (negated errno)
+  std::atomic<bool> connect_done{false};    // every connection established or failed
+  std::atomic<uint32_t> established{0};     // currently open and verified usable
+  std::atomic<uint32_t> connect_failed{0};
+  std::atomic<int> first_connect_errno{0};  // positive errno of the first failed connect
+
+  // Traffic (cumulative since start; the main thread takes differences).
+  alignas(64) std::atomic<uint64_t> msgs_total{0};   // echoes verified, any phase
+  std::atomic<uint64_t> msgs_window{0};              // echoes verified in kMeasure
+  std::atomic<uint64_t> backlog{0};                  // open loop: frames due but not yet written
+  std::array<std::atomic<uint64_t>, kErrorKinds> errors{};
+  std::atomic<uint32_t> progress_ack{0};             // last RunControl::progress_epoch seen
+
+  // Histograms (see the ownership rule above).
+  alignas(64) LatencyHistogram window;               // measured window
+  std::array<LatencyHistogram, 2> progress;          // per-second, slot = epoch & 1
+
+  uint64_t errors_total() const {
+    uint64_t n = 0;
+    for (const auto& e : errors) n += e.load(std::memory_order_relaxed);
+    return n;
+  }
+};
+
+}  // namespace ptnet::load
