@@ -33,6 +33,20 @@ class SendQueue {
 
   // Copies n bytes in; false when the pool cannot supply a chunk.
   bool append(SlabPool& pool, const void* data, size_t n);
+  // Copies a 4-byte header and a body in (one bounds check and no chunk
+  // walk in the common case where both fit in the tail chunk).
+  bool append_frame(SlabPool& pool, const uint8_t header[4], const void* body, size_t n) {
+    Chunk* c = tail_;
+    if (c != nullptr && kPayload - c->end >= 4 + n) {
+      uint8_t* dst = c->data() + c->end;
+      __builtin_memcpy(dst, header, 4);
+      __builtin_memcpy(dst + 4, body, n);
+      c->end += uint32_t(4 + n);
+      bytes_ += 4 + n;
+      return true;
+    }
+    return append(pool, header, 4) && append(pool, body, n);
+  }
   // Fills up to `max` iovecs from the head; returns how many.
   unsigned gather(iovec* iov, unsigned max) const;
   // Drops n sent bytes from the head (n <= bytes()).

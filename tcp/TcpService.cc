@@ -230,7 +230,7 @@ bool TcpService::send_frame(Connection& c, const uint8_t* body, uint32_t len) {
   }
   uint8_t hdr[Framer::kHeaderSize];
   Framer::write_header(hdr, len, cfg_.order);
-  if (PTNET_UNLIKELY(!c.out_.append(chunks_, hdr, sizeof hdr) || !c.out_.append(chunks_, body, len))) {
+  if (PTNET_UNLIKELY(!c.out_.append_frame(chunks_, hdr, body, len))) {
     close(c, CloseReason::SendError);
     return false;
   }

@@ -83,6 +83,21 @@ TEST(SendQueueTest, IdleQueueHoldsNoChunk) {
   }
 }
 
+TEST(SendQueueTest, AppendFrameFitsOrSpillsIntoTheNextChunk) {
+  SlabPool pool = SendQueue::make_pool();
+  SendQueue q;
+  const uint8_t hdr[4] = {1, 2, 3, 4};
+  std::vector<uint8_t> expect;
+  for (uint32_t i = 0; i < 400; ++i) {  // ~100 KiB: crosses several chunk ends at odd offsets
+    auto body = bytes(200 + i % 77, uint8_t(i));
+    ASSERT_TRUE(q.append_frame(pool, hdr, body.data(), body.size()));
+    expect.insert(expect.end(), hdr, hdr + 4);
+    expect.insert(expect.end(), body.begin(), body.end());
+  }
+  EXPECT_EQ(q.bytes(), expect.size());
+  EXPECT_EQ(gathered(q), expect);
+}
+
 TEST(SendQueueTest, GatherStopsAtMax) {
   SlabPool pool = SendQueue::make_pool();
   SendQueue q;
