@@ -96,7 +96,10 @@ int UringBackend::init(const BackendConfig& cfg) {
 
   msgs_.resize(cfg.sq_entries);
   iovs_.resize(size_t(cfg.sq_entries) * 4);
-  wake_mode_ = cfg.wake == WakeMode::MsgRing ? WakeMode::MsgRing : WakeMode::EventFd;
+  // Auto picks MSG_RING: measured faster here (bench_wake: ~50 us vs ~60-69 us
+  // per cross-shard round trip, and ~30% less CPU), and it rides in the
+  // sender's next submit instead of costing a write(2).
+  wake_mode_ = cfg.wake == WakeMode::EventFd ? WakeMode::EventFd : WakeMode::MsgRing;
   arm_eventfd();
 
   description_ = std::string("io_uring (") + got + ", " + std::to_string(cfg.sq_entries) +

@@ -13,5 +13,5 @@ if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 echo "deps: installing ${missing[*]}"
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-$SUDO apt-get update -qq
+[ -n "${PTNET_APT_UPDATED:-}" ] || $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
