@@ -45,6 +45,12 @@ class Connection {
   bool closing_ = false;         // fd shut down; waiting for in-flight ops
   bool close_after_flush_ = false;
   CloseReason linger_reason_ = CloseReason::Handler;
+  // Byte-order detection (TcpConfig::detect_order): the first bytes wait
+  // here until the handler has seen enough of them to choose.
+  static constexpr uint8_t kDetectBytes = 5;
+  static constexpr uint8_t kDetectDone = 0xFF;
+  uint8_t detect_have_ = kDetectDone;
+  uint8_t detect_[kDetectBytes];
   Connection* next_dirty_ = nullptr;
   Framer framer_;
   SendQueue out_;

@@ -4,6 +4,9 @@
 
 #include <cstdint>
 
+#include <cstddef>
+
+#include "tcp/ByteOrder.h"
 #include "tcp/CloseReason.h"
 #include "tcp/FrameStatus.h"
 
@@ -16,6 +19,12 @@ class ConnectionHandler {
  public:
   virtual ~ConnectionHandler() = default;
   virtual void on_open(TcpService& tcp, Connection& c) { (void)tcp, (void)c; }
+  // With TcpConfig::detect_order: the byte order of this connection's length
+  // headers, chosen from its first `n` bytes.
+  virtual ByteOrder detect_order(const uint8_t* first, size_t n, ByteOrder fallback) {
+    (void)first, (void)n;
+    return fallback;
+  }
   // One complete frame (header stripped); `body` is valid only during the
   // call. Return false to close the connection.
   virtual bool on_frame(TcpService& tcp, Connection& c, const uint8_t* body, uint32_t len) = 0;

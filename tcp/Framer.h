@@ -69,6 +69,12 @@ class Framer {
   // Capacity of the assembly buffer currently held (0 when none).
   size_t assembly_capacity() const { return buf_cap_; }
   ByteOrder order() const { return order_; }
+  // Chooses the byte order before the first byte is fed (a server that
+  // serves two encodings on one port decides from the first bytes).
+  void set_order(ByteOrder order) {
+    PTNET_ASSERT(buffered() == 0);
+    order_ = order;
+  }
   uint32_t max_frame() const { return max_frame_; }
 
   // Drops any partial frame, frees the assembly buffer and clears the error.

@@ -16,6 +16,9 @@ struct TcpConfig {
   uint16_t port = 4000;            // 0: an ephemeral port, shared by all shards
   int backlog = 4096;
   ByteOrder order = ByteOrder::Little;
+  // Let the handler choose each connection's byte order from its first
+  // bytes (one port, two encodings); `order` is then only the default.
+  bool detect_order = false;
   uint32_t max_frame = 64 * 1024;
   size_t max_send_queue = 4 * 1024 * 1024;  // bytes queued per connection before it is cut off
   uint32_t max_conns = 1'000'000;           // per shard

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -33,8 +34,7 @@ TcpService::TcpService(const TcpConfig& cfg, std::unique_ptr<ConnectionHandler> 
     : cfg_(cfg),
       handler_(std::move(handler)),
       accept_retry_(&TcpService::on_accept_retry, this),
-      conns_(256),
-      chunks_(SendQueue::make_pool()) {}
+      conns_(256) {}
 
 TcpService::~TcpService() {
   if (accept_retry_.armed()) shard_->timers().cancel(accept_retry_);
@@ -43,7 +43,7 @@ TcpService::~TcpService() {
     if (c == nullptr) continue;
     if (c->linger_.armed()) shard_->timers().cancel(c->linger_);
     if (c->fd_ >= 0) ::close(c->fd_);
-    c->out_.clear(chunks_);
+    c->out_.clear(pools_);
     conns_.destroy(c);
   }
 }
@@ -147,6 +147,7 @@ void TcpService::open(int fd) {
     return;
   }
   c->linger_.set(&TcpService::on_linger, c);
+  if (cfg_.detect_order) c->detect_have_ = 0;
   slots_[slot] = c;
   ++live_;
   counters_->add(Counter::Accepted);
@@ -162,6 +163,24 @@ void TcpService::on_recv_cqe(void* ctx, const io::Completion& c) {
 
 void TcpService::feed(Connection& c, const uint8_t* data, uint32_t len) {
   counters_->add(Counter::BytesIn, len);
+  if (PTNET_UNLIKELY(c.detect_have_ != Connection::kDetectDone)) {
+    // Collect the first kDetectBytes bytes, let the handler pick the byte
+    // order, then feed them through the framer like any other bytes.
+    const uint32_t take = std::min<uint32_t>(len, Connection::kDetectBytes - c.detect_have_);
+    std::memcpy(c.detect_ + c.detect_have_, data, take);
+    c.detect_have_ = uint8_t(c.detect_have_ + take);
+    data += take;
+    len -= take;
+    if (c.detect_have_ < Connection::kDetectBytes) return;
+    c.framer_.set_order(handler_->detect_order(c.detect_, Connection::kDetectBytes, cfg_.order));
+    c.detect_have_ = Connection::kDetectDone;
+    feed_framer(c, c.detect_, Connection::kDetectBytes);
+    if (c.closing_ || c.close_after_flush_ || len == 0) return;
+  }
+  feed_framer(c, data, len);
+}
+
+void TcpService::feed_framer(Connection& c, const uint8_t* data, uint32_t len) {
   uint64_t frames = 0;
   bool keep = true;
   const FrameStatus st = c.framer_.feed(data, len, [&](const uint8_t* body, uint32_t n) {
@@ -213,10 +232,26 @@ bool TcpService::send_bytes(Connection& c, const void* data, size_t len) {
     close(c, CloseReason::SlowReader);
     return false;
   }
-  if (PTNET_UNLIKELY(!c.out_.append(chunks_, data, len))) {
+  if (PTNET_UNLIKELY(!c.out_.append(pools_, data, len))) {
     close(c, CloseReason::SendError);
     return false;
   }
+  mark_dirty(c);
+  return true;
+}
+
+bool TcpService::send_shared(Connection& c, SharedFrame* f) {
+  if (PTNET_UNLIKELY(c.closing_)) return false;
+  if (PTNET_UNLIKELY(c.out_.bytes() + f->size > cfg_.max_send_queue)) {
+    counters_->add(Counter::ErrSendQueueFull);
+    close(c, CloseReason::SlowReader);
+    return false;
+  }
+  if (PTNET_UNLIKELY(!c.out_.append_shared(pools_, f))) {
+    close(c, CloseReason::SendError);
+    return false;
+  }
+  counters_->add(Counter::FramesOut);
   mark_dirty(c);
   return true;
 }
@@ -229,8 +264,8 @@ bool TcpService::send_frame(Connection& c, const uint8_t* body, uint32_t len) {
     return false;
   }
   uint8_t hdr[Framer::kHeaderSize];
-  Framer::write_header(hdr, len, cfg_.order);
-  if (PTNET_UNLIKELY(!c.out_.append_frame(chunks_, hdr, body, len))) {
+  Framer::write_header(hdr, len, c.framer_.order());
+  if (PTNET_UNLIKELY(!c.out_.append_frame(pools_, hdr, body, len))) {
     close(c, CloseReason::SendError);
     return false;
   }
@@ -275,7 +310,7 @@ void TcpService::on_send(const io::Completion& cqe) {
   c->send_inflight_ = false;
   if (PTNET_LIKELY(cqe.res > 0)) {
     counters_->add(Counter::BytesOut, uint64_t(cqe.res));
-    c->out_.consume(chunks_, size_t(cqe.res));
+    c->out_.consume(pools_, size_t(cqe.res));
   }
   if (PTNET_UNLIKELY(c->closing_)) {
     maybe_release(*c);
@@ -328,7 +363,7 @@ void TcpService::close(Connection& c, CloseReason r) {
 
 void TcpService::maybe_release(Connection& c) {
   if (!c.closing_ || c.recv_armed_ || c.send_inflight_ || c.dirty_) return;
-  c.out_.clear(chunks_);
+  c.out_.clear(pools_);
   const uint32_t slot = c.slot_;
   slots_[slot] = nullptr;
   gens_[slot] = io::UserData::next_gen(gens_[slot]);

@@ -22,10 +22,10 @@
 #include "core/ObjectPool.h"
 #include "core/Shard.h"
 #include "core/ShardService.h"
-#include "core/SlabPool.h"
 #include "core/Timer.h"
 #include "io/UserData.h"
 #include "tcp/Connection.h"
+#include "tcp/SharedFrame.h"
 #include "tcp/ConnectionHandler.h"
 #include "tcp/TcpConfig.h"
 
@@ -52,6 +52,8 @@ class TcpService final : public ShardService {
   bool send_frame(Connection& c, const uint8_t* body, uint32_t len);
   // Queues bytes that are already framed.
   bool send_bytes(Connection& c, const void* data, size_t len);
+  // Queues an encoded frame by reference (no copy); takes its own reference.
+  bool send_shared(Connection& c, SharedFrame* f);
   // Closes now: queued output is dropped.
   void close(Connection& c, CloseReason r);
   // Stops reading; closes once queued output is flushed (or linger_ns passes).
@@ -78,6 +80,7 @@ class TcpService final : public ShardService {
   void arm_recv(Connection& c);
   void open(int fd);
   void feed(Connection& c, const uint8_t* data, uint32_t len);
+  void feed_framer(Connection& c, const uint8_t* data, uint32_t len);
   void mark_dirty(Connection& c);
   void maybe_release(Connection& c);
   Connection* lookup(uint64_t user_data) const;
@@ -97,7 +100,7 @@ class TcpService final : public ShardService {
   Timer accept_retry_;
 
   ObjectPool<Connection> conns_;
-  SlabPool chunks_;
+  SendQueue::Pools pools_;
   std::vector<Connection*> slots_;
   std::vector<uint32_t> gens_;
   std::vector<uint32_t> free_slots_;

@@ -26,7 +26,7 @@ std::vector<uint8_t> bytes(size_t n, uint8_t seed) {
 }
 
 TEST(SendQueueTest, AppendGatherConsumeKeepsBytesInOrder) {
-  SlabPool pool = SendQueue::make_pool();
+  SendQueue::Pools pool;
   SendQueue q;
   auto a = bytes(100, 1), b = bytes(40000, 2);
   ASSERT_TRUE(q.append(pool, a.data(), a.size()));
@@ -39,11 +39,11 @@ TEST(SendQueueTest, AppendGatherConsumeKeepsBytesInOrder) {
   EXPECT_EQ(gathered(q), std::vector<uint8_t>(all.begin() + 150, all.end()));
   q.consume(pool, q.bytes());
   EXPECT_TRUE(q.empty());
-  EXPECT_EQ(pool.in_use(), 0u);
+  EXPECT_EQ(pool.chunks.in_use(), 0u);
 }
 
 TEST(SendQueueTest, AppendsWhileASendIsInFlightDoNotMoveSentBytes) {
-  SlabPool pool = SendQueue::make_pool();
+  SendQueue::Pools pool;
   SendQueue q;
   auto a = bytes(1000, 3);
   ASSERT_TRUE(q.append(pool, a.data(), a.size()));
@@ -58,7 +58,7 @@ TEST(SendQueueTest, AppendsWhileASendIsInFlightDoNotMoveSentBytes) {
 }
 
 TEST(SendQueueTest, PartialConsumeAcrossChunkBoundaries) {
-  SlabPool pool = SendQueue::make_pool();
+  SendQueue::Pools pool;
   SendQueue q;
   auto a = bytes(100000, 5);
   ASSERT_TRUE(q.append(pool, a.data(), a.size()));
@@ -69,22 +69,22 @@ TEST(SendQueueTest, PartialConsumeAcrossChunkBoundaries) {
     ASSERT_EQ(gathered(q), std::vector<uint8_t>(a.begin() + long(off), a.end()));
   }
   q.clear(pool);
-  EXPECT_EQ(pool.in_use(), 0u);
+  EXPECT_EQ(pool.chunks.in_use(), 0u);
 }
 
 TEST(SendQueueTest, IdleQueueHoldsNoChunk) {
-  SlabPool pool = SendQueue::make_pool();
+  SendQueue::Pools pool;
   SendQueue q;
   auto a = bytes(64, 6);
   for (int i = 0; i < 100; ++i) {
     ASSERT_TRUE(q.append(pool, a.data(), a.size()));
     q.consume(pool, a.size());
-    ASSERT_EQ(pool.in_use(), 0u);
+    ASSERT_EQ(pool.chunks.in_use(), 0u);
   }
 }
 
 TEST(SendQueueTest, AppendFrameFitsOrSpillsIntoTheNextChunk) {
-  SlabPool pool = SendQueue::make_pool();
+  SendQueue::Pools pool;
   SendQueue q;
   const uint8_t hdr[4] = {1, 2, 3, 4};
   std::vector<uint8_t> expect;
@@ -98,8 +98,39 @@ TEST(SendQueueTest, AppendFrameFitsOrSpillsIntoTheNextChunk) {
   EXPECT_EQ(gathered(q), expect);
 }
 
+TEST(SendQueueTest, SharedFramesAreQueuedByReferenceAndReleasedWhenSent) {
+  SendQueue::Pools pool;
+  SendQueue a, b;
+  SharedFrame* f = SharedFrame::create(100);
+  std::memset(f->data(), 0xAB, 100);
+  auto pre = bytes(10, 8);
+  ASSERT_TRUE(a.append(pool, pre.data(), pre.size()));
+  ASSERT_TRUE(a.append_shared(pool, f));
+  ASSERT_TRUE(b.append_shared(pool, f));
+  EXPECT_EQ(f->refs, 3u);
+  iovec iov[4];
+  ASSERT_EQ(a.gather(iov, 4), 2u);
+  EXPECT_EQ(iov[1].iov_base, f->data());  // the same bytes, not a copy
+  auto tail = bytes(5, 9);
+  ASSERT_TRUE(a.append(pool, tail.data(), tail.size()));  // after a ref: a new chunk
+  std::vector<uint8_t> expect(115);
+  std::memcpy(expect.data(), pre.data(), 10);
+  std::memcpy(expect.data() + 10, f->data(), 100);
+  std::memcpy(expect.data() + 110, tail.data(), 5);
+  EXPECT_EQ(gathered(a), expect);
+  a.consume(pool, 10 + 60);  // part of the frame
+  EXPECT_EQ(f->refs, 3u);
+  a.consume(pool, 40 + 5);
+  EXPECT_EQ(f->refs, 2u);
+  b.clear(pool);
+  EXPECT_EQ(f->refs, 1u);
+  EXPECT_EQ(pool.refs.in_use(), 0u);
+  EXPECT_EQ(pool.chunks.in_use(), 0u);
+  f->release();
+}
+
 TEST(SendQueueTest, GatherStopsAtMax) {
-  SlabPool pool = SendQueue::make_pool();
+  SendQueue::Pools pool;
   SendQueue q;
   auto a = bytes(SendQueue::kChunkSize * 5, 7);
   ASSERT_TRUE(q.append(pool, a.data(), a.size()));
