@@ -27,7 +27,8 @@ class Connection {
   uint32_t gen() const { return gen_; }
   // Stable handle for lookups from elsewhere (e.g. another shard's message).
   uint64_t id() const { return (uint64_t(gen_) << 32) | slot_; }
-  bool closing() const { return closing_; }
+  bool closing() const { return closing_ || close_requested_; }
+  ByteOrder order() const { return framer_.order(); }
   size_t queued_bytes() const { return out_.bytes(); }
 
   void* user = nullptr;
@@ -44,6 +45,7 @@ class Connection {
   bool dirty_ = false;
   bool closing_ = false;         // fd shut down; waiting for in-flight ops
   bool close_after_flush_ = false;
+  bool close_requested_ = false;  // close at the end of this loop pass
   CloseReason linger_reason_ = CloseReason::Handler;
   // Byte-order detection (TcpConfig::detect_order): the first bytes wait
   // here until the handler has seen enough of them to choose.

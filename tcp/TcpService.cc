@@ -175,7 +175,7 @@ void TcpService::feed(Connection& c, const uint8_t* data, uint32_t len) {
     c.framer_.set_order(handler_->detect_order(c.detect_, Connection::kDetectBytes, cfg_.order));
     c.detect_have_ = Connection::kDetectDone;
     feed_framer(c, c.detect_, Connection::kDetectBytes);
-    if (c.closing_ || c.close_after_flush_ || len == 0) return;
+    if (c.closing() || c.close_after_flush_ || len == 0) return;
   }
   feed_framer(c, data, len);
 }
@@ -186,7 +186,7 @@ void TcpService::feed_framer(Connection& c, const uint8_t* data, uint32_t len) {
   const FrameStatus st = c.framer_.feed(data, len, [&](const uint8_t* body, uint32_t n) {
     ++frames;
     keep = handler_->on_frame(*this, c, body, n);
-    return keep && !c.closing_ && !c.close_after_flush_;
+    return keep && !c.closing() && !c.close_after_flush_;
   });
   counters_->add(Counter::FramesIn, frames);
   if (PTNET_UNLIKELY(st != FrameStatus::Ok)) {
@@ -206,7 +206,7 @@ void TcpService::on_recv(const io::Completion& cqe) {
   }
   if (!cqe.more) c->recv_armed_ = false;
   if (PTNET_LIKELY(cqe.res > 0)) {
-    if (PTNET_LIKELY(!c->closing_ && !c->close_after_flush_))
+    if (PTNET_LIKELY(!c->closing() && !c->close_after_flush_))
       feed(*c, io_->buffer(cqe.buf_id), uint32_t(cqe.res));
     io_->release_buffer(cqe.buf_id);
     if (!c->recv_armed_ && !c->closing_ && !c->close_after_flush_) arm_recv(*c);
@@ -226,14 +226,14 @@ void TcpService::on_recv(const io::Completion& cqe) {
 // ---- send ---------------------------------------------------------------
 
 bool TcpService::send_bytes(Connection& c, const void* data, size_t len) {
-  if (PTNET_UNLIKELY(c.closing_)) return false;
+  if (PTNET_UNLIKELY(c.closing())) return false;
   if (PTNET_UNLIKELY(c.out_.bytes() + len > cfg_.max_send_queue)) {
     counters_->add(Counter::ErrSendQueueFull);
-    close(c, CloseReason::SlowReader);
+    request_close(c, CloseReason::SlowReader);
     return false;
   }
   if (PTNET_UNLIKELY(!c.out_.append(pools_, data, len))) {
-    close(c, CloseReason::SendError);
+    request_close(c, CloseReason::SendError);
     return false;
   }
   mark_dirty(c);
@@ -241,14 +241,14 @@ bool TcpService::send_bytes(Connection& c, const void* data, size_t len) {
 }
 
 bool TcpService::send_shared(Connection& c, SharedFrame* f) {
-  if (PTNET_UNLIKELY(c.closing_)) return false;
+  if (PTNET_UNLIKELY(c.closing())) return false;
   if (PTNET_UNLIKELY(c.out_.bytes() + f->size > cfg_.max_send_queue)) {
     counters_->add(Counter::ErrSendQueueFull);
-    close(c, CloseReason::SlowReader);
+    request_close(c, CloseReason::SlowReader);
     return false;
   }
   if (PTNET_UNLIKELY(!c.out_.append_shared(pools_, f))) {
-    close(c, CloseReason::SendError);
+    request_close(c, CloseReason::SendError);
     return false;
   }
   counters_->add(Counter::FramesOut);
@@ -257,21 +257,32 @@ bool TcpService::send_shared(Connection& c, SharedFrame* f) {
 }
 
 bool TcpService::send_frame(Connection& c, const uint8_t* body, uint32_t len) {
-  if (PTNET_UNLIKELY(c.closing_)) return false;
+  if (PTNET_UNLIKELY(c.closing())) return false;
   if (PTNET_UNLIKELY(c.out_.bytes() + Framer::kHeaderSize + len > cfg_.max_send_queue)) {
     counters_->add(Counter::ErrSendQueueFull);
-    close(c, CloseReason::SlowReader);
+    request_close(c, CloseReason::SlowReader);
     return false;
   }
   uint8_t hdr[Framer::kHeaderSize];
   Framer::write_header(hdr, len, c.framer_.order());
   if (PTNET_UNLIKELY(!c.out_.append_frame(pools_, hdr, body, len))) {
-    close(c, CloseReason::SendError);
+    request_close(c, CloseReason::SendError);
     return false;
   }
   counters_->add(Counter::FramesOut);
   mark_dirty(c);
   return true;
+}
+
+void TcpService::request_close(Connection& c, CloseReason r) {
+  if (c.closing_ || c.close_requested_) return;
+  c.close_requested_ = true;
+  c.linger_reason_ = r;
+  if (!c.dirty_) {  // even with a send in flight: before_wait() must see it
+    c.dirty_ = true;
+    c.next_dirty_ = dirty_head_;
+    dirty_head_ = &c;
+  }
 }
 
 void TcpService::mark_dirty(Connection& c) {
@@ -288,6 +299,7 @@ void TcpService::before_wait(Shard&) {
     Connection* next = c->next_dirty_;
     c->next_dirty_ = nullptr;
     c->dirty_ = false;
+    if (c->close_requested_ && !c->closing_) close(*c, c->linger_reason_);
     if (c->closing_) {
       maybe_release(*c);
     } else if (!c->send_inflight_ && !c->out_.empty()) {

@@ -54,8 +54,11 @@ class TcpService final : public ShardService {
   bool send_bytes(Connection& c, const void* data, size_t len);
   // Queues an encoded frame by reference (no copy); takes its own reference.
   bool send_shared(Connection& c, SharedFrame* f);
-  // Closes now: queued output is dropped.
+  // Closes now: queued output is dropped. on_close() runs before it returns.
   void close(Connection& c, CloseReason r);
+  // Closes at the end of this loop pass: safe while the caller iterates over
+  // connections (a broadcast cutting off a slow reader uses this).
+  void request_close(Connection& c, CloseReason r);
   // Stops reading; closes once queued output is flushed (or linger_ns passes).
   void close_after_flush(Connection& c, CloseReason r = CloseReason::Handler);
 
