@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/Engine.h"
+#include "game/GameConfig.h"
 #include "tcp/TcpConfig.h"
 
 namespace ptnet::app {
@@ -13,6 +14,7 @@ struct ServerOptions {
   bool echo = false;
   EngineConfig engine;
   tcp::TcpConfig tcp;
+  game::GameConfig game;
   uint16_t udp_port = 5000;
   unsigned stats_interval_s = 0;
   std::string log_level = "info";

@@ -20,6 +20,9 @@
 #include "core/CpuSet.h"
 #include "core/Engine.h"
 #include "core/Log.h"
+#include "game/GameServer.h"
+#include "game/Quality.h"
+#include "game/RoomDirectory.h"
 #include "tcp/TcpService.h"
 
 using namespace ptnet;
@@ -50,6 +53,23 @@ void log_stats(Engine& engine, CounterSnapshot& prev, double dt) {
   prev = now;
 }
 
+void log_game_stats(game::GameServer& gs, game::GameStatsSnapshot& prev, double dt) {
+  game::GameStatsSnapshot now = gs.stats();
+  char quality[160];
+  int n = 0;
+  for (size_t i = 0; i < size_t(game::Quality::kCount); ++i)
+    n += std::snprintf(quality + n, sizeof quality - size_t(n), "%s%s %" PRIu64, i ? ", " : "",
+                       game::to_string(game::Quality(i)), now.quality[i]);
+  PTNET_LOG_INFO("game: sessions %" PRIu64 " (peak %" PRIu64 ", lifetime %" PRIu64 ", timeouts %" PRIu64
+                 "), chat %.0f/s, move %.0f/s, deliveries %.0f/s, errors sent %" PRIu64
+                 ", chat refused %" PRIu64 ", fan-out dropped %" PRIu64 "; quality: %s",
+                 now.sessions, gs.peak_sessions(), now.lifetime, now.timeouts,
+                 double(now.chats_in - prev.chats_in) / dt, double(now.moves_in - prev.moves_in) / dt,
+                 double(now.deliveries - prev.deliveries) / dt, now.errors_sent, now.chat_refused,
+                 now.fanout_dropped, quality);
+  prev = now;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -59,12 +79,6 @@ int main(int argc, char** argv) {
   static const char* const levels[] = {"debug", "info", "warn", "error"};
   for (int i = 0; i < 4; ++i)
     if (opt.log_level == levels[i]) set_log_level(LogLevel(i));
-  if (!opt.echo) {
-    std::fprintf(stderr,
-                 "ptnet-server: the Police Thief game protocol is not available in this build yet;\n"
-                 "run the transport benchmark mode with --echo\n");
-    return 2;
-  }
   raise_fd_limit();
 
   // Shards inherit this mask: only the main thread takes the signals.
@@ -76,9 +90,18 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
 
   Engine engine(opt.engine);
-  const tcp::TcpConfig tcp_cfg = opt.tcp;
-  int err = engine.start([&tcp_cfg](Shard& shard) {
-    shard.add_service(std::make_unique<tcp::TcpService>(tcp_cfg, std::make_unique<tcp::EchoHandler>()));
+  tcp::TcpConfig tcp_cfg = opt.tcp;
+  std::unique_ptr<game::GameServer> game;
+  if (!opt.echo) {
+    tcp_cfg.detect_order = true;  // JSON (BE lengths) and binary (LE) on one port
+    game = std::make_unique<game::GameServer>(opt.game, game::RoomDirectory::kMaxShards);
+  }
+  game::GameServer* gs = game.get();
+  int err = engine.start([&tcp_cfg, gs](Shard& shard) {
+    std::unique_ptr<tcp::ConnectionHandler> h;
+    if (gs != nullptr) h = gs->make_handler(shard, tcp_cfg.max_frame);
+    else h = std::make_unique<tcp::EchoHandler>();
+    shard.add_service(std::make_unique<tcp::TcpService>(tcp_cfg, std::move(h)));
   });
   if (err != 0) {
     std::fprintf(stderr, "ptnet-server: start failed: %s\n", std::strerror(-err));
@@ -87,13 +110,14 @@ int main(int argc, char** argv) {
   const uint16_t port = opt.tcp.port != 0 ? opt.tcp.port : tcp_cfg.bound_port->load();
   std::vector<int> cpus;
   for (size_t i = 0; i < engine.shard_count(); ++i) cpus.push_back(engine.shard(i).cpu());
-  PTNET_LOG_INFO("ptnet-server (echo) listening on %s:%u with %zu shard(s) on cpus %s, backend %s",
-                 opt.tcp.host.c_str(), port, engine.shard_count(), CpuSet::format(cpus).c_str(),
+  PTNET_LOG_INFO("ptnet-server (%s) listening on %s:%u with %zu shard(s) on cpus %s, backend %s",
+                 opt.echo ? "echo" : "game", opt.tcp.host.c_str(), port, engine.shard_count(), CpuSet::format(cpus).c_str(),
                  io::to_string(engine.backend_kind()));
   std::printf("ptnet-server listening on :%u\n", port);
   std::fflush(stdout);
 
   CounterSnapshot prev = engine.counters();
+  game::GameStatsSnapshot prev_game = gs != nullptr ? gs->stats() : game::GameStatsSnapshot{};
   uint64_t last = monotonic_ns();
   for (;;) {
     timespec ts{opt.stats_interval_s > 0 ? time_t(opt.stats_interval_s) : 3600, 0};
@@ -106,6 +130,7 @@ int main(int argc, char** argv) {
     if (opt.stats_interval_s > 0) {
       uint64_t now = monotonic_ns();
       log_stats(engine, prev, double(now - last) / 1e9);
+      if (gs != nullptr) log_game_stats(*gs, prev_game, double(now - last) / 1e9);
       last = now;
     }
   }
