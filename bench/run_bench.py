@@ -7,6 +7,13 @@ for each server, a fresh server is started pinned to CPU 0 (`taskset -c 0`), dri
 box the load generator saturates first, so the server core's busy time per echoed message
 (`server_cpu_us_per_msg`), not msgs/s, ranks the servers.
 
+The chat section (on by default, `--no-chat` skips it) runs the Police Thief game protocol:
+`ptnet-load --mode chat` logs --chat-users users into rooms of --chat-room-size (binary encoding)
+and has them chat; every ChatMessage is delivered to every member of the room, sender included.
+The servers are ptnet's game server (`ptnet-server` without --echo) and `peer-asio-chat` (the
+seed-002 design: io_context pool, shared_mutex-guarded session map, one async_write per member);
+the ranking metric is deliveries per server-CPU-second.
+
 Prints a markdown report (also written to BUILD/bench-report.md). Exit status is non-zero only
 when a run failed outright (server did not start or died, load generator failed or timed out,
 binary missing); a missed performance target is reported as MISSED and does not fail the run.
@@ -29,11 +36,14 @@ import subprocess
 import sys
 import time
 
-SERVER_NAMES = ("ptnet", "asio", "epoll")
+SERVER_NAMES = ("ptnet", "asio", "epoll")  # the echo (transport) servers
+CHAT_SERVER_NAMES = ("ptnet", "asio-chat")  # the game-protocol servers
+ALL_SERVER_NAMES = SERVER_NAMES + ("asio-chat",)
 SERVER_LABELS = {
     "ptnet": "ptnet",
     "asio": "Boost.Asio (seed-002 style)",
     "epoll": "epoll (hand-written)",
+    "asio-chat": "Boost.Asio (seed-002 style)",
 }
 SERVER_CPU = "0"
 LOAD_CPU = "1"
@@ -47,6 +57,9 @@ CPU_TARGETS = {(100, 1): 0.95, (100, 16): 1.0, (1000, 1): 1.0}
 # Throughput target: ptnet / asio >= bound, per point.
 RATE_TARGETS = {(100, 16): 15.0}
 IDLE_TARGET_BYTES = 4096
+# Chat target: ptnet / asio-chat deliveries per server-CPU-second >= bound.
+CHAT_TARGET = 5.0
+CHAT_ENCODING = "binary"
 
 START_TIMEOUT_S = 10.0
 STOP_TIMEOUT_S = 5.0
@@ -100,7 +113,15 @@ class PortPicker:
             s.close()
 
 
-def server_cmd(name, build, port):
+def server_cmd(name, build, port, kind="echo"):
+    if kind == "chat":
+        if name == "ptnet":
+            exe = os.path.join(build, "app", "ptnet-server")
+            args = ["--cpus", SERVER_CPU, "--tcp-port", str(port), "--host", HOST]
+        else:
+            exe = os.path.join(build, "bench", "peers", "peer-asio-chat")
+            args = ["--port", str(port), "--threads", "1"]
+        return exe, ["taskset", "-c", SERVER_CPU, exe] + args
     if name == "ptnet":
         exe = os.path.join(build, "app", "ptnet-server")
         args = ["--echo", "--cpus", SERVER_CPU, "--tcp-port", str(port)]
@@ -149,17 +170,30 @@ def cell(text, limit=200):
 class Server:
     """One server process started by this script (and only ever signalled by its PID)."""
 
-    def __init__(self, name, build, port, logdir):
+    def __init__(self, name, build, port, logdir, kind="echo"):
         self.name = name
         self.port = port
-        self.exe, self.cmd = server_cmd(name, build, port)
-        self.log_path = os.path.join(logdir, "server-%s-%d.log" % (name, port))
+        self.kind = kind
+        self.exe, self.cmd = server_cmd(name, build, port, kind)
+        self.log_path = os.path.join(logdir, "server-%s-%s-%d.log" % (kind, name, port)
+                                     if kind != "echo" else "server-%s-%d.log" % (name, port))
         self.proc = None
         self.exit_code = None
 
+    def printed_listening(self):
+        """True once the server printed its "listening on :PORT" line (stdout goes to the log)."""
+        try:
+            with open(self.log_path, "r", errors="replace") as f:
+                return ("listening on :%d" % self.port) in f.read()
+        except OSError:
+            return False
+
     def start(self):
-        """Starts the server and waits until its port accepts connections; returns an error
-        string or None."""
+        """Starts the server and waits until it is ready; returns an error string or None.
+
+        Echo servers are ready when their port accepts connections; chat servers when they
+        printed "listening on :PORT" (no probe connection: a game server would see a client
+        that never sends Connect)."""
         logf = open(self.log_path, "w")
         try:
             # taskset execs the server: the child PID is the server's PID.
@@ -175,10 +209,16 @@ class Server:
                 self.exit_code = self.proc.returncode
                 return "server %s before listening: %s" % (
                     exit_text(self.exit_code), tail(self.log_path) or "(no output)")
-            if port_accepts(self.port):
+            if self.kind == "chat":
+                if self.printed_listening():
+                    return None
+            elif port_accepts(self.port):
                 return None
             time.sleep(0.05)
         self.stop()
+        if self.kind == "chat":
+            return "server did not print \"listening on :%d\" within %.0f s" % (
+                self.port, START_TIMEOUT_S)
         return "server did not accept connections on :%d within %.0f s" % (self.port,
                                                                           START_TIMEOUT_S)
 
@@ -246,10 +286,10 @@ def run_load(load_prefix, args, timeout):
     return result, proc.returncode, None
 
 
-def one_run(name, build, ports, logdir, load_prefix, load_args_fn, timeout):
+def one_run(name, build, ports, logdir, load_prefix, load_args_fn, timeout, kind="echo"):
     """Fresh server, load, stop. Returns a raw record."""
     port = ports.pick()
-    srv = Server(name, build, port, logdir)
+    srv = Server(name, build, port, logdir, kind)
     rec = {"server": name, "port": port, "server_cmd": srv.cmd, "ok": False, "error": None,
            "result": None, "load_rc": None, "server_exit": None}
     if not os.path.exists(srv.exe):
@@ -301,9 +341,9 @@ def parse_points(text):
 def parse_servers(text):
     names = [s.strip() for s in text.split(",") if s.strip()]
     for n in names:
-        if n not in SERVER_NAMES:
+        if n not in ALL_SERVER_NAMES:
             raise argparse.ArgumentTypeError("unknown server %r (known: %s)" %
-                                             (n, ",".join(SERVER_NAMES)))
+                                             (n, ",".join(ALL_SERVER_NAMES)))
     if not names:
         raise argparse.ArgumentTypeError("no servers")
     return names
@@ -336,6 +376,67 @@ def summarize(records):
     }
 
 
+def summarize_chat(records):
+    """records: the successful chat runs of one server."""
+    eff = [num(r["result"], "deliveries_per_server_cpu_s") for r in records]
+    eff = [v for v in eff if v is not None and v > 0]
+    return {
+        "runs": len(records),
+        "msgs_per_s": median_of(records, "msgs_per_s"),
+        "deliveries_per_s": median_of(records, "deliveries_per_s"),
+        "p50_us": median_of(records, "p50_us"),
+        "p99_us": median_of(records, "p99_us"),
+        "deliveries_per_server_cpu_s": statistics.median(eff) if eff else None,
+        "eff_min": min(eff) if eff else None,
+        "eff_max": max(eff) if eff else None,
+        "errors": sum(int(num(r["result"], "errors") or 0) for r in records),
+    }
+
+
+def chat_point_name(chat):
+    return "%d users × rooms of %d, depth %d" % (chat["users"], chat["room_size"], chat["depth"])
+
+
+def build_chat_section(chat, chat_servers, chat_runs):
+    """Markdown lines for the chat section and the per-server summaries."""
+    L = []
+    summaries = {}
+    L.append("## Chat: %s (%s encoding, %d-byte messages)" % (
+        chat_point_name(chat), CHAT_ENCODING, PAYLOAD))
+    L.append("")
+    L.append("Every ChatMessage goes to every member of the sender's room, sender included; "
+             "latency is per delivery. `deliveries / server-CPU-s` is the ranking metric.")
+    L.append("")
+    L.append("| server | runs ok | msgs/s | deliveries/s | delivery p50 µs | delivery p99 µs | "
+             "deliveries / server-CPU-s (min–max) | errors |")
+    L.append("|---|---|---|---|---|---|---|---|")
+    for s in chat_servers:
+        recs = [r for r in chat_runs if r["server"] == s]
+        good = [r for r in recs if r["ok"] and r["result"]]
+        sm = summarize_chat(good)
+        summaries[s] = sm
+        if not recs:
+            continue
+        spread = ""
+        if sm["eff_min"] is not None:
+            spread = " (%s–%s)" % (fmt_rate(sm["eff_min"]), fmt_rate(sm["eff_max"]))
+        L.append("| %s | %d/%d | %s | %s | %s | %s | %s%s | %d |" % (
+            SERVER_LABELS[s], len(good), len(recs), fmt_rate(sm["msgs_per_s"]),
+            fmt_rate(sm["deliveries_per_s"]), fmt(sm["p50_us"], 1), fmt(sm["p99_us"], 1),
+            fmt_rate(sm["deliveries_per_server_cpu_s"]), spread, sm["errors"]))
+        failed = [r for r in recs if not r["ok"]]
+        for r in failed[:3]:
+            L.append("|  ↳ FAILED | rep %d | %s | | | | | |" % (r["rep"], cell(r["error"])))
+    if "ptnet" in summaries and "asio-chat" in summaries:
+        pt, pe = summaries["ptnet"], summaries["asio-chat"]
+        L.append("")
+        L.append("- ptnet / asio: deliveries per server-CPU-second **%s×**, deliveries/s **%s×**" % (
+            fmt(ratio(pt["deliveries_per_server_cpu_s"], pe["deliveries_per_server_cpu_s"])),
+            fmt(ratio(pt["deliveries_per_s"], pe["deliveries_per_s"]))))
+    L.append("")
+    return L, summaries
+
+
 def fmt(v, digits=2):
     if v is None:
         return "n/a"
@@ -362,7 +463,8 @@ def point_name(p):
     return "%d×%d" % p
 
 
-def build_report(args, points, servers, echo_runs, idle_runs, started, finished):
+def build_report(args, points, servers, echo_runs, idle_runs, started, finished, chat=None,
+                 chat_servers=(), chat_runs=()):
     L = []
     L.append("# ptnet transport benchmark")
     L.append("")
@@ -432,6 +534,11 @@ def build_report(args, points, servers, echo_runs, idle_runs, started, finished)
                                                         cell(r["error"])))
         L.append("")
 
+    chat_summary = {}
+    if chat is not None and chat_servers:
+        lines, chat_summary = build_chat_section(chat, chat_servers, chat_runs)
+        L.extend(lines)
+
     # targets
     L.append("## Targets")
     L.append("")
@@ -450,6 +557,11 @@ def build_report(args, points, servers, echo_runs, idle_runs, started, finished)
             r = ratio(summaries[(p, "ptnet")]["msgs_per_s"], summaries[(p, "asio")]["msgs_per_s"])
             checks.append(("msgs/s at %s: ptnet ≥ %.0f× asio" % (point_name(p), bound),
                            r, r is not None and r >= bound, "%s×"))
+    if chat is not None and "ptnet" in chat_summary and "asio-chat" in chat_summary:
+        r = ratio(chat_summary["ptnet"]["deliveries_per_server_cpu_s"],
+                  chat_summary["asio-chat"]["deliveries_per_server_cpu_s"])
+        checks.append(("chat deliveries per server-CPU-second (%s): ptnet ≥ %.0f× asio" % (
+            chat_point_name(chat), CHAT_TARGET), r, r is not None and r >= CHAT_TARGET, "%s×"))
     if idle_runs and any(r["server"] == "ptnet" for r in idle_runs):
         b = idle_summary.get("ptnet")
         checks.append(("idle RSS per connection: ptnet ≤ %d B" % IDLE_TARGET_BYTES,
@@ -472,7 +584,7 @@ def build_report(args, points, servers, echo_runs, idle_runs, started, finished)
         L.append("%d of %d targets met%s." % (len(checks) - missed, len(checks),
                                               "" if missed == 0 else " — SOME TARGETS MISSED"))
         L.append("")
-    return "\n".join(L), summaries
+    return "\n".join(L), summaries, chat_summary
 
 
 def cpu_model():
@@ -499,10 +611,18 @@ def main():
     ap.add_argument("--points", type=parse_points, default=parse_points("100x1,100x16,1000x1"),
                     help="CONNSxDEPTH list (default 100x1,100x16,1000x1)")
     ap.add_argument("--servers", type=parse_servers, default=list(SERVER_NAMES),
-                    help="subset of ptnet,asio,epoll (default: all)")
+                    help="subset of ptnet,asio,epoll,asio-chat (default: ptnet,asio,epoll); the "
+                         "chat section runs ptnet, and peer-asio-chat when asio or asio-chat is "
+                         "listed")
     ap.add_argument("--quick", action="store_true", help="1 rep of 2 s (smoke test)")
     ap.add_argument("--json-out", metavar="FILE", help="write every raw result to FILE")
     ap.add_argument("--no-idle", action="store_true", help="skip the idle-memory point")
+    ap.add_argument("--no-echo", action="store_true", help="skip the echo points")
+    ap.add_argument("--no-chat", action="store_true", help="skip the chat section")
+    ap.add_argument("--chat-depth", type=int, default=1,
+                    help="chat messages in flight per user (1)")
+    ap.add_argument("--chat-users", type=int, default=1000, help="chat users (1000)")
+    ap.add_argument("--chat-room-size", type=int, default=50, help="users per chat room (50)")
     # Testing hook: replace the ptnet-load binary with another command (its flags are appended).
     ap.add_argument("--load-cmd", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -510,10 +630,24 @@ def main():
         args.reps, args.duration = 1, 2.0
     if args.reps < 1 or args.duration <= 0 or args.warmup < 0:
         ap.error("--reps must be >= 1, --duration > 0, --warmup >= 0")
+    if args.chat_depth < 1 or args.chat_users < 1 or args.chat_room_size < 1:
+        ap.error("--chat-depth, --chat-users and --chat-room-size must be >= 1")
 
     build = os.path.abspath(args.build)
-    points = args.points
-    servers = args.servers
+    # Echo and idle run the transport servers; chat runs ptnet's game server and the Asio chat
+    # peer ("asio" stands for both Asio peers).
+    servers = [s for s in args.servers if s in SERVER_NAMES]
+    points = [] if args.no_echo or not servers else args.points
+    chat_servers = []
+    if not args.no_chat:
+        if "ptnet" in args.servers:
+            chat_servers.append("ptnet")
+        if "asio" in args.servers or "asio-chat" in args.servers:
+            chat_servers.append("asio-chat")
+    chat = None
+    if chat_servers:
+        chat = {"users": args.chat_users, "room_size": args.chat_room_size,
+                "depth": args.chat_depth}
     if args.load_cmd:
         load_prefix = shlex.split(args.load_cmd)
     else:
@@ -527,16 +661,22 @@ def main():
 
     logdir = os.path.join(build, "bench-logs")
     os.makedirs(logdir, exist_ok=True)
-    for s in servers:
+    for s in servers if points or not args.no_idle else []:
         exe = server_cmd(s, build, 0)[0]
         if not os.path.exists(exe):
             log("run_bench: %s binary missing: %s — its runs will be reported as FAILED" %
                 (s, exe))
+    for s in chat_servers:
+        exe = server_cmd(s, build, 0, "chat")[0]
+        if not os.path.exists(exe):
+            log("run_bench: %s binary missing: %s — its chat runs will be reported as FAILED" %
+                (s, exe))
 
     ports = PortPicker()
     started = datetime.datetime.now()
-    echo_runs, idle_runs = [], []
+    echo_runs, idle_runs, chat_runs = [], [], []
     timeout = args.warmup + args.duration + 60
+    chat_timeout = timeout + 60  # logging users in takes longer than opening echo connections
 
     def echo_args(conns, depth):
         def fn(port, pid):
@@ -546,7 +686,38 @@ def main():
                     "--json", "--quiet", "--server-pid", str(pid)]
         return fn
 
-    total = args.reps * len(points) * len(servers)
+    def chat_args(port, pid):
+        return ["--mode", "chat", "--host", HOST, "--port", str(port), "--users",
+                str(args.chat_users), "--room-size", str(args.chat_room_size), "--encoding",
+                CHAT_ENCODING, "--size", str(PAYLOAD), "--depth", str(args.chat_depth),
+                "--duration", "%g" % args.duration, "--warmup", "%g" % args.warmup, "--cpus",
+                LOAD_CPU, "--json", "--quiet", "--server-pid", str(pid)]
+
+    def run_chat(rep, n, total):
+        order = chat_servers[rep % len(chat_servers):] + chat_servers[:rep % len(chat_servers)]
+        for s in order:
+            n += 1
+            rec = one_run(s, build, ports, logdir, load_prefix, chat_args, chat_timeout, "chat")
+            rec.update({"kind": "chat", "rep": rep + 1, "point": [chat["users"],
+                                                                  chat["room_size"],
+                                                                  chat["depth"]]})
+            if rec["ok"] and (rec["result"] or {}).get("mode") != "chat":
+                rec["ok"], rec["error"] = False, "load generator did not report chat mode"
+            chat_runs.append(rec)
+            res = rec["result"] or {}
+            if rec["ok"]:
+                log("[%d/%d] rep %d chat      %-9s %8s msgs/s %9s deliv/s  p99 %8s µs  "
+                    "%s deliv/CPU-s  errors %s" % (
+                        n, total, rep + 1, s, fmt_rate(num(res, "msgs_per_s")),
+                        fmt_rate(num(res, "deliveries_per_s")), fmt(num(res, "p99_us"), 1),
+                        fmt_rate(num(res, "deliveries_per_server_cpu_s")),
+                        res.get("errors", "?")))
+            else:
+                log("[%d/%d] rep %d chat      %-9s FAILED: %s" % (n, total, rep + 1, s,
+                                                                   rec["error"]))
+        return n
+
+    total = args.reps * (len(points) * len(servers) + len(chat_servers))
     n = 0
     for rep in range(args.reps):
         for p in points:
@@ -566,13 +737,15 @@ def main():
                 else:
                     log("[%d/%d] rep %d %-9s %-6s FAILED: %s" % (n, total, rep + 1,
                                                                  point_name(p), s, rec["error"]))
+        if chat_servers:
+            n = run_chat(rep, n, total)
 
     if not args.no_idle:
         def idle_args(port, pid):
             return ["--mode", "idle", "--host", HOST, "--port", str(port), "--conns",
                     str(IDLE_CONNS), "--duration", str(IDLE_DURATION), "--cpus", LOAD_CPU,
                     "--json", "--quiet", "--server-pid", str(pid)]
-        for s in servers:
+        for s in servers:  # the transport servers only
             rec = one_run(s, build, ports, logdir, load_prefix, idle_args, 120)
             rec.update({"kind": "idle", "rep": 1, "point": [IDLE_CONNS, 0]})
             if rec["ok"] and (rec["result"] or {}).get("mode") not in (None, "idle"):
@@ -586,12 +759,14 @@ def main():
                 log("[idle] %-6s FAILED: %s" % (s, rec["error"]))
 
     finished = datetime.datetime.now()
-    report, summaries = build_report(args, points, servers, echo_runs, idle_runs, started,
-                                     finished)
-    failed = [r for r in echo_runs + idle_runs if not r["ok"]]
+    report, summaries, chat_summary = build_report(args, points, servers, echo_runs, idle_runs,
+                                                   started, finished, chat, chat_servers,
+                                                   chat_runs)
+    failed = [r for r in echo_runs + idle_runs + chat_runs if not r["ok"]]
     if failed:
         report += "\n**%d run(s) FAILED** (see above and %s).\n" % (len(failed), logdir)
-    with_errors = [r for r in echo_runs + idle_runs if r["ok"] and num(r["result"], "errors")]
+    with_errors = [r for r in echo_runs + idle_runs + chat_runs
+                   if r["ok"] and num(r["result"], "errors")]
     if with_errors:
         report += "\n**WARNING: %d run(s) reported errors.**\n" % len(with_errors)
     print(report, flush=True)
@@ -608,10 +783,13 @@ def main():
             "started": started.isoformat(), "finished": finished.isoformat(),
             "params": {"reps": args.reps, "duration": args.duration, "warmup": args.warmup,
                        "points": [list(p) for p in points], "servers": servers,
-                       "payload": PAYLOAD, "server_cpu": SERVER_CPU, "load_cpu": LOAD_CPU},
-            "echo_runs": echo_runs, "idle_runs": idle_runs,
+                       "payload": PAYLOAD, "server_cpu": SERVER_CPU, "load_cpu": LOAD_CPU,
+                       "chat": chat, "chat_servers": chat_servers,
+                       "chat_encoding": CHAT_ENCODING},
+            "echo_runs": echo_runs, "idle_runs": idle_runs, "chat_runs": chat_runs,
             "summary": [dict(point=list(p), server=s, **sm)
                         for (p, s), sm in summaries.items()],
+            "chat_summary": [dict(server=s, **sm) for s, sm in chat_summary.items()],
         }
         with open(args.json_out, "w") as f:
             json.dump(out, f, indent=1)
