@@ -6,11 +6,13 @@
 #include <sys/socket.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
 #include "FrameCodec.h"
+#include "GameTraffic.h"
 
 namespace ptnet::load {
 
@@ -88,29 +90,57 @@ int usage_error(const char* fmt, const std::string& what) {
 
 int LoadOptions::parse(int argc, char** argv, LoadOptions& out) {
   CLI::App app{
-      "ptnet-load: io_uring load generator for framed-echo servers.\n"
-      "Frames are [u32 LE length][payload]; the server must echo every frame unchanged."};
+      "ptnet-load: io_uring load generator.\n"
+      "echo/idle: frames are [u32 LE length][payload]; the server must echo every frame unchanged.\n"
+      "chat/move: the game protocol (DESIGN.md): --users users in rooms of --room-size, each\n"
+      "Connect-ed and welcomed before traffic starts; every delivery is verified (exactly once, in\n"
+      "order, unaltered) and timed from its sender's intended send time."};
   std::string mode = "echo";
+  std::string encoding = "binary";
   std::string cpus;
   uint32_t threads = 0;
   int server_pid = 0;
-  app.add_option("--mode", mode, "echo: measure msgs/s and latency; idle: hold --conns idle connections")
-      ->check(CLI::IsMember({"echo", "idle"}))
+  app.add_option("--mode", mode,
+                 "echo: msgs/s and latency of an echo server; idle: hold --conns idle connections; "
+                 "chat: room chat, delivered to every member (sender included); move: PlayerMove, "
+                 "relayed to the other members")
+      ->check(CLI::IsMember({"echo", "idle", "chat", "move"}))
       ->capture_default_str();
   app.add_option("--host", out.host, "server address (IPv4 or name)")->capture_default_str();
   app.add_option("--port", out.port, "server TCP port")->capture_default_str();
-  app.add_option("--conns", out.conns, "connections")->check(CLI::Range(1u, 1000000u))->capture_default_str();
-  app.add_option("--depth", out.depth, "outstanding frames per connection (closed loop); 1 = ping-pong")
-      ->check(CLI::Range(1u, 65536u))
-      ->capture_default_str();
+  CLI::Option* conns_opt = app.add_option("--conns", out.conns, "echo/idle: connections")
+                               ->check(CLI::Range(1u, 1000000u))
+                               ->capture_default_str();
+  CLI::Option* depth_opt =
+      app.add_option("--depth", out.depth,
+                     "closed loop: outstanding frames per connection (chat: own messages outstanding per "
+                     "user); 1 = ping-pong")
+          ->check(CLI::Range(1u, 65536u))
+          ->capture_default_str();
   app.add_option("--rate", out.rate,
-                 "open loop: total msgs/s over all connections, latency from the intended send time; "
-                 "0 = closed loop")
+                 "open loop: total msgs/s over all connections (users), latency from the intended send "
+                 "time; 0 = closed loop (move: 0 = 20 msgs/s per user)")
       ->check(CLI::Range(0.0, 1e9))
       ->capture_default_str();
-  app.add_option("--size", out.size, "payload bytes per frame (frame = 4-byte header + payload)")
-      ->check(CLI::Range(FrameCodec::kMinPayload, FrameCodec::kMaxPayload))
+  CLI::Option* size_opt = app.add_option("--size", out.size,
+                 "echo: payload bytes per frame (frame = 4-byte header + payload); chat: text bytes per "
+                 "message")
       ->capture_default_str();
+  CLI::Option* users_opt = app.add_option("--users", out.users, "chat/move: users, one connection each")
+                               ->check(CLI::Range(1u, 1000000u))
+                               ->capture_default_str();
+  CLI::Option* room_opt = app.add_option("--room-size", out.room_size, "chat/move: users per room")
+                              ->check(CLI::Range(1u, 1000000u))
+                              ->capture_default_str();
+  CLI::Option* enc_opt = app.add_option("--encoding", encoding, "chat/move: wire encoding")
+                             ->check(CLI::IsMember({"binary", "json"}))
+                             ->capture_default_str();
+  CLI::Option* base_opt = app.add_option("--user-base", out.user_base, "chat/move: user_id of the first user")
+                              ->capture_default_str();
+  CLI::Option* hb_opt =
+      app.add_option("--heartbeat", out.heartbeat_s, "chat/move: seconds between a user's HeartBeats")
+          ->check(CLI::Range(0.1, 3600.0))
+          ->capture_default_str();
   app.add_option("--duration", out.duration_s, "measured seconds (idle: seconds to hold the connections)")
       ->check(CLI::Range(0.001, 1e6))
       ->capture_default_str();
@@ -121,7 +151,8 @@ int LoadOptions::parse(int argc, char** argv, LoadOptions& out) {
       ->check(CLI::Range(0.0, 1e9))
       ->capture_default_str();
   app.add_option("--connect-timeout", out.connect_timeout_s,
-                 "seconds a connect (idle: connect + first echo) may take")
+                 "seconds a connect (idle: connect + first echo; chat/move: connect, then Connect until "
+                 "the welcome) may take")
       ->check(CLI::Range(0.01, 3600.0))
       ->capture_default_str();
   app.add_option("--cpus", cpus, "CPUs for the worker threads, e.g. 1 or 0,2-3 (default: the affinity mask)");
@@ -129,8 +160,8 @@ int LoadOptions::parse(int argc, char** argv, LoadOptions& out) {
       ->check(CLI::Range(1u, 1024u));
   app.add_flag("--json", out.json, "also print one JSON line at the end");
   app.add_option("--server-pid", server_pid,
-                 "echo: server CPU time in the measured window (/proc/PID/stat); idle: server VmRSS "
-                 "before/after (/proc/PID/status)")
+                 "echo/chat/move: server CPU time in the measured window (/proc/PID/stat); idle: server "
+                 "VmRSS before/after (/proc/PID/status)")
       ->check(CLI::Range(1, 1 << 30));
   app.add_flag("--quiet", out.quiet, "no per-second progress lines");
 
@@ -141,8 +172,37 @@ int LoadOptions::parse(int argc, char** argv, LoadOptions& out) {
     return rc == 0 ? 0 : 2;
   }
 
-  out.mode = mode == "idle" ? Mode::kIdle : Mode::kEcho;
+  out.mode = mode == "idle"   ? Mode::kIdle
+             : mode == "chat" ? Mode::kChat
+             : mode == "move" ? Mode::kMove
+                              : Mode::kEcho;
+  out.encoding = encoding == "json" ? GameEncoding::kJson : GameEncoding::kBinary;
   out.server_pid = pid_t(server_pid);
+  if (out.game()) {
+    if (conns_opt->count() != 0) return usage_error("--conns is for echo/idle; %s mode takes --users", mode);
+    if (out.mode == Mode::kMove && depth_opt->count() != 0)
+      return usage_error("--depth is for closed-loop chat; %s mode is open loop (--rate)", mode);
+    if (out.mode == Mode::kMove && size_opt->count() != 0)
+      return usage_error("--size is the chat text length; %s mode sends fixed-size PlayerMove frames", mode);
+    if (out.mode == Mode::kChat && (out.size < ChatText::kMinSize || out.size > ChatText::kMaxSize))
+      return usage_error("--size: Value %s not in range 36 to 60000 (chat text bytes)",
+                         std::to_string(out.size));
+    if (uint64_t(out.user_base) + out.users - 1 > 0xffffffffull)
+      return usage_error("--user-base %s + --users does not fit a u32 user_id",
+                         std::to_string(out.user_base));
+    // Per (receiver, sender) sequence state: 4 bytes per pair of room members.
+    const uint64_t pairs = uint64_t(out.users) * std::min(out.room_size, out.users);
+    if (pairs > (uint64_t(1) << 28))
+      return usage_error("--users x --room-size gives %s member pairs to verify; the limit is 268435456",
+                         std::to_string(pairs));
+    out.conns = out.users;
+    if (out.mode == Mode::kMove && out.rate == 0.0) out.rate = 20.0 * out.users;
+  } else {
+    for (const CLI::Option* o : {users_opt, room_opt, enc_opt, base_opt, hb_opt})
+      if (o->count() != 0) return usage_error("%s is for chat/move modes", o->get_name());
+    if (out.size < FrameCodec::kMinPayload || out.size > FrameCodec::kMaxPayload)
+      return usage_error("--size: Value %s not in range 24 to 16777216", std::to_string(out.size));
+  }
   if (!resolve(out.host, out.port, out.addr)) return usage_error("cannot resolve host '%s'", out.host);
 
   const std::vector<int> allowed = affinity_cpus();

@@ -10,10 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "GameProtocol.h"
+
 namespace ptnet::load {
 
 struct LoadOptions {
-  enum class Mode : uint8_t { kEcho, kIdle };
+  enum class Mode : uint8_t { kEcho, kIdle, kChat, kMove };
 
   Mode mode = Mode::kEcho;
   std::string host = "127.0.0.1";
@@ -21,7 +23,7 @@ struct LoadOptions {
   uint32_t conns = 100;
   uint32_t depth = 1;
   double rate = 0.0;          // total msgs/s, 0 = closed loop
-  uint32_t size = 64;         // payload bytes
+  uint32_t size = 64;         // payload bytes (chat: text bytes)
   double duration_s = 10.0;
   double warmup_s = 1.0;
   double connect_rate = 0.0;  // new connections/s, 0 = as fast as possible
@@ -33,6 +35,22 @@ struct LoadOptions {
   pid_t server_pid = 0;       // 0 = not given
   sockaddr_in addr{};         // resolved host:port
 
+  // chat / move (conns is set to users for them).
+  uint32_t users = 1000;
+  uint32_t room_size = 50;
+  GameEncoding encoding = GameEncoding::kBinary;
+  uint32_t user_base = 1000;  // user_id of user 0
+  double heartbeat_s = 10.0;
+
+  bool game() const { return mode == Mode::kChat || mode == Mode::kMove; }
+  uint32_t rooms() const { return (users + room_size - 1) / room_size; }
+  const char* mode_name() const {
+    return mode == Mode::kEcho   ? "echo"
+           : mode == Mode::kIdle ? "idle"
+           : mode == Mode::kChat ? "chat"
+                                 : "move";
+  }
+  const char* encoding_name() const { return encoding == GameEncoding::kJson ? "json" : "binary"; }
   bool open_loop() const { return rate > 0.0; }
   uint32_t frame_bytes() const { return size + 4; }
 

@@ -4,13 +4,16 @@
 #include <sched.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <string>
 
 #include "EchoWorker.h"
+#include "GameWorker.h"
 #include "IdleWorker.h"
 #include "MonoClock.h"
 #include "Report.h"
@@ -25,6 +28,7 @@ volatile std::sig_atomic_t g_interrupted = 0;
 void on_signal(int) { g_interrupted = 1; }
 
 constexpr uint64_t kSecond = 1'000'000'000ull;
+constexpr uint64_t kDrainNs = 2 * kSecond;  // chat/move: how long to wait for late deliveries
 
 uint64_t to_ns(double s) { return uint64_t(s * 1e9 + 0.5); }
 
@@ -52,9 +56,9 @@ int LoadRunner::prepare() {
   const uint64_t need = uint64_t(opts_.conns) + 64 + 4ull * opts_.threads;
   if (rl.rlim_cur != RLIM_INFINITY && need > rl.rlim_cur) {
     std::fprintf(stderr,
-                 "ptnet-load: --conns %u needs about %llu file descriptors; the limit is %llu "
+                 "ptnet-load: %s %u needs about %llu file descriptors; the limit is %llu "
                  "(raise the hard limit: ulimit -Hn)\n",
-                 opts_.conns, static_cast<unsigned long long>(need),
+                 opts_.game() ? "--users" : "--conns", opts_.conns, static_cast<unsigned long long>(need),
                  static_cast<unsigned long long>(rl.rlim_cur));
     return 2;
   }
@@ -104,8 +108,19 @@ void LoadRunner::start_workers() {
     cfg.rate = opts_.rate * share;
     cfg.connect_rate = opts_.connect_rate * share;
     cfg.connect_timeout_ns = to_ns(opts_.connect_timeout_s);
+    cfg.move = opts_.mode == LoadOptions::Mode::kMove;
+    cfg.json = opts_.encoding == GameEncoding::kJson;
+    cfg.room_size = opts_.room_size;
+    cfg.user_base = opts_.user_base;
+    cfg.total_rate = opts_.rate;
     WorkerStats& st = *stats_[i];
-    if (opts_.mode == LoadOptions::Mode::kIdle) {
+    if (opts_.game()) {
+      const uint64_t heartbeat_ns = to_ns(opts_.heartbeat_s);
+      threads_.emplace_back([cfg, &st, heartbeat_ns, this] {
+        auto w = std::make_unique<GameWorker>(cfg, ctl_, st, heartbeat_ns);
+        w->run();
+      });
+    } else if (opts_.mode == LoadOptions::Mode::kIdle) {
       threads_.emplace_back([cfg, &st, this] {
         auto w = std::make_unique<IdleWorker>(cfg, ctl_, st);
         w->run();
@@ -150,6 +165,12 @@ uint64_t LoadRunner::sum_errors() const {
   return n;
 }
 
+uint64_t LoadRunner::sum(std::atomic<uint64_t> WorkerStats::*field) const {
+  uint64_t n = 0;
+  for (const auto& s : stats_) n += ((*s).*field).load(std::memory_order_relaxed);
+  return n;
+}
+
 uint32_t LoadRunner::sum_established() const {
   uint32_t n = 0;
   for (const auto& s : stats_) n += s->established.load(std::memory_order_relaxed);
@@ -170,8 +191,12 @@ bool LoadRunner::wait_connected(uint64_t start_ns) {
     if (g_interrupted) return false;
     const uint64_t now = MonoClock::now_ns();
     if (now >= next_tick) {
-      if (!opts_.quiet)
-        Report::progress_idle(double(now - start_ns) / 1e9, sum_established(), opts_.conns, sum_errors());
+      if (!opts_.quiet) {
+        if (opts_.game())
+          Report::progress_setup(double(now - start_ns) / 1e9, sum_established(), opts_.users, sum_errors());
+        else
+          Report::progress_idle(double(now - start_ns) / 1e9, sum_established(), opts_.conns, sum_errors());
+      }
       next_tick += kSecond;
     }
     sleep_until(std::min(next_tick, now + 2'000'000));
@@ -193,9 +218,12 @@ void LoadRunner::progress_tick(const char* label, bool print) {
   const uint64_t now = MonoClock::now_ns();
   const double secs = double(now - last_tick_ns_) / 1e9;
   last_tick_ns_ = now;
-  const uint64_t msgs = sum_msgs_total();
+  const uint64_t msgs = opts_.game() ? sum(&WorkerStats::sent_total) : sum_msgs_total();
   const uint64_t delta = msgs - last_msgs_;
   last_msgs_ = msgs;
+  const uint64_t deliveries = opts_.game() ? sum(&WorkerStats::deliveries_total) : 0;
+  const uint64_t delta_deliveries = deliveries - last_deliveries_;
+  last_deliveries_ = deliveries;
   ++epoch_;
   ctl_.progress_epoch.store(epoch_, std::memory_order_release);
   scratch_.reset();
@@ -212,13 +240,17 @@ void LoadRunner::progress_tick(const char* label, bool print) {
     }
     if (s->progress_ack.load(std::memory_order_acquire) == epoch_) scratch_.merge(s->progress[(epoch_ - 1) & 1]);
   }
-  Report::progress_echo(label, secs, delta, opts_.frame_bytes(), scratch_, sum_errors(), backlog);
+  if (opts_.game())
+    Report::progress_game(label, secs, delta, delta_deliveries, scratch_, sum_errors(), backlog);
+  else
+    Report::progress_echo(label, secs, delta, opts_.frame_bytes(), scratch_, sum_errors(), backlog);
 }
 
 int LoadRunner::run() {
   int rc = prepare();
   if (rc >= 0) return rc;
   Report::header(opts_);
+  if (opts_.game()) return run_game();
   return opts_.mode == LoadOptions::Mode::kIdle ? run_idle() : run_echo();
 }
 
@@ -358,6 +390,166 @@ int LoadRunner::run_idle() {
   r.established = sum_established();
   stop_workers();
   collect_errors(r);
+  Report::summary(opts_, r);
+  if (opts_.json) Report::json(opts_, r);
+  return r.errors_total() == 0 ? 0 : 1;
+}
+
+void LoadRunner::report_admission_failure() const {
+  uint32_t failed = 0;
+  int first_errno = 0;
+  for (const auto& s : stats_) {
+    failed += s->connect_failed.load(std::memory_order_relaxed);
+    if (first_errno == 0) first_errno = s->first_connect_errno.load(std::memory_order_relaxed);
+  }
+  const uint32_t admitted = sum_established();
+  RunResult r;
+  collect_errors(r);
+  std::fprintf(stderr, "ptnet-load: only %u of %u users were admitted to their rooms on %s:%u", admitted,
+               opts_.users, opts_.host.c_str(), unsigned(opts_.port));
+  if (failed != 0) std::fprintf(stderr, " (%u failed)", failed);
+  if (first_errno != 0)
+    std::fprintf(stderr, "; connect: %s",
+                 first_errno == ECANCELED ? "timed out" : std::strerror(first_errno));
+  bool first = true;
+  for (size_t k = 0; k < kErrorKinds; ++k) {
+    if (r.errors[k] == 0) continue;
+    std::fprintf(stderr, "%s%s %llu", first ? "; errors: " : ", ", error_kind_name(k),
+                 static_cast<unsigned long long>(r.errors[k]));
+    first = false;
+  }
+  std::fprintf(stderr, "\n");
+  for (const auto& s : stats_) {
+    if (!s->complaint_set.load(std::memory_order_acquire)) continue;
+    std::fprintf(stderr, "ptnet-load: the server said (to user_id %u): Error code %u \"%s\"\n",
+                 s->complaint_user_id, unsigned(s->complaint_code), s->complaint_text);
+    break;
+  }
+}
+
+void LoadRunner::drain(uint64_t deadline_ns, RunResult& r) {
+  const uint64_t late = deadline_ns - 200'000'000;  // deliveries after this: still arriving
+  uint64_t at_late = UINT64_MAX;
+  for (;;) {
+    bool sending_done = true;
+    for (const auto& s : stats_) sending_done = sending_done && s->sending_done.load(std::memory_order_acquire);
+    const uint64_t got = sum(&WorkerStats::deliveries_total);
+    const uint64_t owed = sum(&WorkerStats::expected_total);
+    if (sending_done && got >= owed) {
+      r.drained = true;
+      return;
+    }
+    const uint64_t now = MonoClock::now_ns();
+    if (now >= late && at_late == UINT64_MAX) at_late = got;
+    if (now >= deadline_ns || g_interrupted) {
+      r.owed_at_end = owed > got ? owed - got : 0;
+      r.still_arriving = at_late != UINT64_MAX && got > at_late;
+      return;
+    }
+    sleep_until(std::min(deadline_ns, now + 2'000'000));
+  }
+}
+
+int LoadRunner::run_game() {
+  const uint64_t t0 = MonoClock::now_ns();
+  start_workers();
+  sched_param sp{};
+  sp.sched_priority = 1;
+  pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
+  const bool connected = wait_connected(t0);
+  int rc = check_setup();
+  if (rc >= 0) return rc;
+  if (!connected) {
+    std::fprintf(stderr, "ptnet-load: interrupted while connecting\n");
+    return 2;
+  }
+  uint32_t failed = 0;
+  for (const auto& s : stats_) failed += s->connect_failed.load(std::memory_order_relaxed);
+  if (failed != 0 || sum_established() != opts_.users) {
+    report_admission_failure();
+    return 2;
+  }
+  RunResult r;
+  r.setup_s = double(MonoClock::now_ns() - t0) / 1e9;
+
+  // The whole timeline is fixed now: workers decide window membership of
+  // each message by its intended send time, and stop sending at the end.
+  const uint64_t traffic_start = MonoClock::now_ns();
+  const uint64_t ws = traffic_start + to_ns(opts_.warmup_s);
+  const uint64_t we = ws + to_ns(opts_.duration_s);
+  ctl_.window_start_ns.store(ws, std::memory_order_relaxed);
+  ctl_.window_end_ns.store(we, std::memory_order_relaxed);
+  ctl_.traffic_start_ns.store(traffic_start, std::memory_order_release);
+  ctl_.set_phase(RunControl::Phase::kWarmup);
+  last_msgs_ = 0;
+  last_deliveries_ = 0;
+  last_tick_ns_ = traffic_start;
+  uint64_t tick = traffic_start;
+  while (tick + kSecond <= ws && sleep_until(tick + kSecond)) {
+    tick += kSecond;
+    progress_tick("warm");
+  }
+  sleep_until(ws);
+
+  int64_t cpu0 = -1, cpu1 = -1;
+  if (have_probe_) cpu0 = probe_.cpu_ticks();
+  ctl_.set_phase(RunControl::Phase::kMeasure);
+  const double self0 = self_cpu_s();
+  progress_tick("", false);
+  tick = ws;
+  int second = 0;
+  char label[16];
+  while (tick + kSecond < we && sleep_until(tick + kSecond)) {
+    tick += kSecond;
+    std::snprintf(label, sizeof(label), "%3ds", ++second);
+    progress_tick(label);
+  }
+  sleep_until(we);
+  ctl_.set_phase(RunControl::Phase::kDrain);
+  if (have_probe_) cpu1 = probe_.cpu_ticks();
+  r.load_cpu_s = self_cpu_s() - self0;
+  const bool interrupted = g_interrupted != 0;
+  if (!interrupted && we - tick >= kSecond) {
+    std::snprintf(label, sizeof(label), "%3ds", ++second);
+    progress_tick(label);
+  }
+  r.window_s = double(std::min(MonoClock::now_ns(), we) - ws) / 1e9;
+  if (interrupted) {
+    std::fprintf(stderr,
+                 "ptnet-load: interrupted, reporting the window so far (missing deliveries not counted)\n");
+  } else {
+    drain(we + kDrainNs, r);
+    r.drain_s = double(MonoClock::now_ns() - we) / 1e9;
+  }
+  stop_workers();
+
+  for (const auto& s : stats_) {
+    r.msgs += s->sent_window.load(std::memory_order_relaxed);
+    r.deliveries += s->deliveries_window.load(std::memory_order_relaxed);
+    r.expected += s->expected_window.load(std::memory_order_relaxed);
+    r.latency.merge(s->window);
+    if (!r.has_complaint && s->complaint_set.load(std::memory_order_acquire)) {
+      r.has_complaint = true;
+      r.complaint_type = s->complaint_type;
+      r.complaint_code = s->complaint_code;
+      r.complaint_user_id = s->complaint_user_id;
+      std::memcpy(r.complaint_text, s->complaint_text, sizeof(r.complaint_text));
+    }
+  }
+  r.joined = sum(&WorkerStats::joined_notices);
+  r.left = sum(&WorkerStats::left_notices);
+  r.system = sum(&WorkerStats::system_notices);
+  r.heartbeats_sent = sum(&WorkerStats::heartbeats_sent);
+  r.heartbeats_answered = sum(&WorkerStats::heartbeats_answered);
+  if (cpu0 >= 0 && cpu1 >= 0) {
+    r.has_server_cpu = true;
+    r.server_cpu_s = double(cpu1 - cpu0) * probe_.tick_seconds();
+  }
+  collect_errors(r);
+  // Every delivery owed for a window message that never came (a gap that
+  // was never filled, a dead receiver, a stalled sender's lost copy).
+  if (!interrupted && r.expected > r.deliveries)
+    r.errors[size_t(ErrorKind::kMissing)] += r.expected - r.deliveries;
   Report::summary(opts_, r);
   if (opts_.json) Report::json(opts_, r);
   return r.errors_total() == 0 ? 0 : 1;

@@ -39,12 +39,19 @@ class LoadRunner {
   int check_setup();
   int run_echo();
   int run_idle();
+  int run_game();
+  // chat / move: after the window, waits until `deadline_ns` for every owed
+  // delivery; sets r.drained, r.owed_at_end, r.still_arriving.
+  void drain(uint64_t deadline_ns, RunResult& r);
+  void report_admission_failure() const;
   // Sleeps until `deadline_ns` (CLOCK_MONOTONIC); false when interrupted.
   static bool sleep_until(uint64_t deadline_ns);
   // Progress: bumps the epoch, merges the finished per-second histograms and
   // prints figures for the time since the previous tick.
   void progress_tick(const char* label, bool print = true);
   uint64_t sum_msgs_total() const;
+  // Sums one WorkerStats counter over the workers.
+  uint64_t sum(std::atomic<uint64_t> WorkerStats::*field) const;
   uint64_t sum_errors() const;
   uint32_t sum_established() const;
   void collect_errors(RunResult& r) const;
@@ -57,6 +64,7 @@ class LoadRunner {
   std::vector<std::thread> threads_;
   LatencyHistogram scratch_;
   uint64_t last_msgs_ = 0;
+  uint64_t last_deliveries_ = 0;
   uint64_t last_tick_ns_ = 0;
   uint32_t epoch_ = 0;
 };

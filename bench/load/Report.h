@@ -19,8 +19,19 @@ struct Report {
   static void progress_echo(const char* label, double secs, uint64_t msgs, uint32_t frame_bytes,
                             const LatencyHistogram& h, uint64_t errors, uint64_t backlog);
   static void progress_idle(double t, uint32_t established, uint32_t conns, uint64_t errors);
+  // chat / move: users admitted so far while connecting; then per second
+  // messages sent, deliveries and delivery latency.
+  static void progress_setup(double t, uint32_t admitted, uint32_t users, uint64_t errors);
+  static void progress_game(const char* label, double secs, uint64_t msgs, uint64_t deliveries,
+                            const LatencyHistogram& h, uint64_t errors, uint64_t backlog);
   static void summary(const LoadOptions& o, const RunResult& r);
   static void json(const LoadOptions& o, const RunResult& r);
+
+ private:
+  static void header_game(const LoadOptions& o);
+  static void summary_game(const LoadOptions& o, const RunResult& r);
+  static void json_game(const LoadOptions& o, const RunResult& r);
+  static void errors_line(const RunResult& r);
 
   // 1234567 -> "1,234,567" into out (at least 32 bytes).
   static const char* grouped(uint64_t v, char* out);

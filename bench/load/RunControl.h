@@ -23,6 +23,12 @@ struct RunControl {
   // Start of traffic (CLOCK_MONOTONIC ns): the open-loop schedule's origin.
   // Stored before phase becomes kWarmup.
   std::atomic<uint64_t> traffic_start_ns{0};
+  // chat / move: the measured window [start, end) in CLOCK_MONOTONIC ns, fixed
+  // in advance and stored with traffic_start_ns. A message belongs to the
+  // window by its intended send time, so sender and receivers agree on it
+  // without talking; senders stop at window_end_ns.
+  std::atomic<uint64_t> window_start_ns{0};
+  std::atomic<uint64_t> window_end_ns{0};
 
   Phase load_phase() const { return Phase(phase.load(std::memory_order_acquire)); }
   void set_phase(Phase p) { phase.store(uint32_t(p), std::memory_order_release); }

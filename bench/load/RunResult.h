@@ -27,7 +27,23 @@ struct RunResult {
   int64_t rss_before_kib = 0;
   int64_t rss_after_kib = 0;
 
-  // Both.
+  // Chat / move (msgs, window_s, latency and server_cpu_s above apply too:
+  // msgs = messages sent in the window, latency = delivery latency).
+  uint64_t deliveries = 0;        // deliveries of window messages
+  uint64_t expected = 0;          // deliveries the server owed for window messages
+  uint64_t joined = 0, left = 0, system = 0, heartbeats_sent = 0, heartbeats_answered = 0;
+  double setup_s = 0.0;           // connect + Connect/ack/welcome of every user
+  double drain_s = 0.0;           // after the window, until every delivery was in (or gave up)
+  bool drained = false;           // every owed delivery came before the drain deadline
+  uint64_t owed_at_end = 0;       // not drained: deliveries (any phase) still owed at the deadline
+  bool still_arriving = false;    // not drained: deliveries were still coming in at the deadline
+  bool has_complaint = false;     // first Error / refused ChatResponse seen
+  uint8_t complaint_type = 0;
+  uint16_t complaint_code = 0;
+  uint32_t complaint_user_id = 0;
+  char complaint_text[160] = {};
+
+  // All modes.
   std::array<uint64_t, kErrorKinds> errors{};
   uint64_t errors_total() const {
     uint64_t n = 0;

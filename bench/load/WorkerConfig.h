@@ -21,6 +21,13 @@ struct WorkerConfig {
   double rate = 0.0;           // this worker's share of --rate (msgs/s); 0 = closed loop
   double connect_rate = 0.0;   // this worker's share of --connect-rate; 0 = unpaced
   uint64_t connect_timeout_ns = 5'000'000'000ull;
+
+  // chat / move (the connections are users first_conn.. of total_conns).
+  bool move = false;           // false = chat
+  bool json = false;           // encoding: false = binary
+  uint32_t room_size = 50;
+  uint32_t user_base = 1000;
+  double total_rate = 0.0;     // whole-run --rate: the shared open-loop schedule
 };
 
 }  // namespace ptnet::load

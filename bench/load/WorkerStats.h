@@ -28,6 +28,32 @@ struct WorkerStats {
   std::array<std::atomic<uint64_t>, kErrorKinds> errors{};
   std::atomic<uint32_t> progress_ack{0};             // last RunControl::progress_epoch seen
 
+  // chat / move. "window" = intended send time in RunControl's window. A
+  // delivery is a receipt the receiver accepts (in order, after a gap, or
+  // backwards; never a duplicate); expected = deliveries the server owes for
+  // what this worker's users sent (fan-out of each message).
+  alignas(64) std::atomic<uint64_t> sent_total{0};
+  std::atomic<uint64_t> sent_window{0};
+  std::atomic<uint64_t> expected_total{0};
+  std::atomic<uint64_t> expected_window{0};
+  std::atomic<uint64_t> deliveries_total{0};
+  std::atomic<uint64_t> deliveries_window{0};
+  std::atomic<uint64_t> joined_notices{0};           // UserJoinedRoom
+  std::atomic<uint64_t> left_notices{0};             // UserLeftRoom
+  std::atomic<uint64_t> system_notices{0};           // SystemMessage after the welcome
+  std::atomic<uint64_t> heartbeats_sent{0};
+  std::atomic<uint64_t> heartbeats_answered{0};
+  std::atomic<bool> sending_done{false};             // every message of the run is queued
+
+  // The first complaint this worker got from the server (Error frame or a
+  // refused ChatResponse): the fields are written once, then `complaint_set`
+  // is released; the main thread reads them after an acquire of it.
+  std::atomic<bool> complaint_set{false};
+  uint8_t complaint_type = 0;                        // MsgType
+  uint16_t complaint_code = 0;
+  uint32_t complaint_user_id = 0;                    // the user whose connection got it
+  char complaint_text[160] = {};
+
   // Histograms (see the ownership rule above).
   alignas(64) LatencyHistogram window;               // measured window
   std::array<LatencyHistogram, 2> progress;          // per-second, slot = epoch & 1
