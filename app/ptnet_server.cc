@@ -21,6 +21,7 @@
 #include "core/Engine.h"
 #include "core/Log.h"
 #include "game/GameServer.h"
+#include "game/MsgType.h"
 #include "game/Quality.h"
 #include "game/RoomDirectory.h"
 #include "tcp/TcpService.h"
@@ -60,13 +61,22 @@ void log_game_stats(game::GameServer& gs, game::GameStatsSnapshot& prev, double 
   for (size_t i = 0; i < size_t(game::Quality::kCount); ++i)
     n += std::snprintf(quality + n, sizeof quality - size_t(n), "%s%s %" PRIu64, i ? ", " : "",
                        game::to_string(game::Quality(i)), now.quality[i]);
+  char by_type[400];
+  int m = 0;
+  for (uint8_t t = 0; t < 0x42 && m < int(sizeof by_type) - 40; ++t) {
+    const uint64_t d = now.frames_by_type[t] - prev.frames_by_type[t];
+    if (d == 0) continue;
+    const char* name = game::msg_type_name(game::MsgType(t));
+    m += std::snprintf(by_type + m, sizeof by_type - size_t(m), "%s%s %.0f/s", m ? ", " : "",
+                       name ? name : "?", double(d) / dt);
+  }
+  by_type[m] = 0;
   PTNET_LOG_INFO("game: sessions %" PRIu64 " (peak %" PRIu64 ", lifetime %" PRIu64 ", timeouts %" PRIu64
-                 "), chat %.0f/s, move %.0f/s, deliveries %.0f/s, errors sent %" PRIu64
-                 ", chat refused %" PRIu64 ", fan-out dropped %" PRIu64 "; quality: %s",
+                 "), deliveries %.0f/s, errors sent %" PRIu64 ", chat refused %" PRIu64
+                 ", fan-out dropped %" PRIu64 "; quality: %s; frames in: %s",
                  now.sessions, gs.peak_sessions(), now.lifetime, now.timeouts,
-                 double(now.chats_in - prev.chats_in) / dt, double(now.moves_in - prev.moves_in) / dt,
                  double(now.deliveries - prev.deliveries) / dt, now.errors_sent, now.chat_refused,
-                 now.fanout_dropped, quality);
+                 now.fanout_dropped, quality, m ? by_type : "none");
   prev = now;
 }
 

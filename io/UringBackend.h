@@ -59,6 +59,7 @@ class UringBackend final : public Backend {
   uint64_t event_value_ = 0;
   bool eventfd_armed_ = false;
   bool msg_ring_ok_ = true;
+  uint32_t overflows_seen_ = 0;
 };
 
 }  // namespace ptnet::io
