@@ -68,6 +68,7 @@ int Shard::setup() {
   int err = pthread_setaffinity_np(thread_, sizeof set, &set);
   if (err != 0) {
     PTNET_LOG_ERROR("shard %u: cannot pin to cpu %d: %s", id_, cpu_, std::strerror(err));
+    engine_.shard_ready(id_, -err, io::BackendKind::Auto, "", "");
     return -err;
   }
   std::string fallback;

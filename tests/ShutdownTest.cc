@@ -10,6 +10,7 @@
 #include <future>
 
 #include "tests/TestClient.h"
+#include "tcp/Socket.h"
 #include "tests/TestServer.h"
 
 namespace ptnet::test {
@@ -113,6 +114,41 @@ void run_binary_and_signal(int sig) {
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
   EXPECT_TRUE(c.wait_closed(1000));
+}
+
+// Start failures come back as errors, never as a hang.
+TEST(EngineStartTest, UnusableCpuFailsTheStart) {
+  EngineConfig cfg;
+  cfg.cpus = {1000};
+  cfg.io.kind = backend_from_env();
+  cfg.io.recv_buffers = 16;
+  Engine engine(cfg);
+  auto f = std::async(std::launch::async, [&] { return engine.start([](Shard&) {}); });
+  ASSERT_EQ(f.wait_for(10s), std::future_status::ready);
+  EXPECT_LT(f.get(), 0);
+}
+
+TEST(EngineStartTest, PortInUseFailsTheStartAndStopsTheShardsStarted) {
+  // A listener without SO_REUSEPORT holds the port: the shards' reuseport
+  // listeners cannot join it.
+  int blocker = tcp::listen_tcp("127.0.0.1", 0, 16, false);
+  ASSERT_GE(blocker, 0);
+  tcp::TcpConfig cfg;
+  cfg.host = "127.0.0.1";
+  cfg.port = tcp::local_port(blocker);
+  EngineConfig ecfg;
+  ecfg.cpus = test_cpus(2);
+  ecfg.io.kind = backend_from_env();
+  ecfg.io.recv_buffers = 16;
+  Engine engine(ecfg);
+  auto f = std::async(std::launch::async, [&] {
+    return engine.start([&cfg](Shard& s) {
+      s.add_service(std::make_unique<tcp::TcpService>(cfg, std::make_unique<tcp::EchoHandler>()));
+    });
+  });
+  ASSERT_EQ(f.wait_for(10s), std::future_status::ready);
+  EXPECT_EQ(f.get(), -EADDRINUSE);
+  ::close(blocker);
 }
 
 TEST(ShutdownTest, ServerExitsZeroOnSigterm) { run_binary_and_signal(SIGTERM); }
