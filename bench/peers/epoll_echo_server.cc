@@ -16,7 +16,7 @@
 // later data raises a new edge, so the extra read() that would only return EAGAIN is skipped
 // (when the event carries EPOLLRDHUP/EPOLLHUP/EPOLLERR the loop reads until EAGAIN/EOF).
 //
-// Flags: --port N (default 4000, 0 = ephemeral), --threads N (default 1),
+// Flags (PeerArgs.h): --port N (default 4000, 0 = ephemeral), --threads N (default 1),
 //        --max-frame N (default 65536).
 // Prints "peer-epoll-echo listening on :PORT" once listening; SIGINT/SIGTERM stop it (exit 0).
 
@@ -37,18 +37,20 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <string>
-#include <string_view>
 #include <thread>
 #include <vector>
 
+#include "PeerArgs.h"
+
 namespace {
 
-struct Options {
-  unsigned port = 4000;
-  unsigned threads = 1;
-  std::uint32_t max_frame = 65536;
-};
+const ptnet::peers::PeerSpec kSpec{
+    .name = "peer-epoll-echo",
+    .help =
+        "  --port N         TCP port (default 4000, 0 = ephemeral)\n"
+        "  --threads N      event-loop threads, each with its own SO_REUSEPORT listener\n"
+        "                   and epoll (default 1)\n"
+        "  --max-frame N    largest accepted payload (default 65536)\n"};
 
 constexpr std::size_t kScratchSize = 64 * 1024;
 constexpr std::size_t kMaxPendingOut = 4 * 1024 * 1024;  // stop reading above this backlog
@@ -71,7 +73,7 @@ char g_listener_tag;
 char g_stop_tag;
 
 [[noreturn]] void Die(const char* what) {
-  std::fprintf(stderr, "peer-epoll-echo: %s: %s\n", what, std::strerror(errno));
+  std::fprintf(stderr, "%s: %s: %s\n", kSpec.name, what, std::strerror(errno));
   std::exit(1);
 }
 
@@ -143,7 +145,7 @@ class Worker {
         if (errno == EINTR || errno == ECONNABORTED) continue;
         if (errno != EAGAIN && errno != EWOULDBLOCK) {
           // EMFILE/ENFILE/ENOBUFS...: the edge is lost; pending clients retry or time out.
-          std::fprintf(stderr, "peer-epoll-echo: accept4: %s\n", std::strerror(errno));
+          std::fprintf(stderr, "%s: accept4: %s\n", kSpec.name, std::strerror(errno));
         }
         return;
       }
@@ -324,65 +326,10 @@ class Worker {
   std::size_t closed_since_sweep_ = 0;
 };
 
-[[noreturn]] void Usage(const char* msg) {
-  if (msg != nullptr) std::fprintf(stderr, "peer-epoll-echo: %s\n", msg);
-  std::fprintf(stderr,
-               "usage: peer-epoll-echo [--port N] [--threads N] [--max-frame BYTES]\n"
-               "  --port N         TCP port (default 4000, 0 = ephemeral)\n"
-               "  --threads N      event-loop threads, each with its own SO_REUSEPORT listener\n"
-               "                   and epoll (default 1)\n"
-               "  --max-frame N    largest accepted payload (default 65536)\n");
-  std::exit(msg != nullptr ? 2 : 0);
-}
-
-unsigned long ParseNumber(std::string_view name, const char* text, unsigned long max) {
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long v = std::strtoul(text, &end, 10);
-  if (errno != 0 || end == text || *end != '\0' || v > max) {
-    const std::string msg = "bad value for " + std::string(name) + ": " + text;
-    Usage(msg.c_str());
-  }
-  return v;
-}
-
-Options ParseArgs(int argc, char** argv) {
-  Options opt;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "-h" || arg == "--help") Usage(nullptr);
-    std::string name(arg);
-    const char* value = nullptr;
-    if (const auto eq = arg.find('='); eq != std::string_view::npos) {
-      name = std::string(arg.substr(0, eq));
-      value = argv[i] + eq + 1;
-    } else if (i + 1 < argc) {
-      value = argv[++i];
-    }
-    if (name != "--port" && name != "--threads" && name != "--max-frame") {
-      const std::string msg = "unknown flag: " + std::string(arg);
-      Usage(msg.c_str());
-    }
-    if (value == nullptr) {
-      const std::string msg = "missing value for " + name;
-      Usage(msg.c_str());
-    }
-    if (name == "--port") {
-      opt.port = static_cast<unsigned>(ParseNumber(name, value, 65535));
-    } else if (name == "--threads") {
-      opt.threads = static_cast<unsigned>(ParseNumber(name, value, 1024));
-      if (opt.threads == 0) Usage("--threads must be >= 1");
-    } else {
-      opt.max_frame = static_cast<std::uint32_t>(ParseNumber(name, value, 0xffffffffUL));
-    }
-  }
-  return opt;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  const Options opt = ParseArgs(argc, argv);
+  const ptnet::peers::PeerOptions opt = ptnet::peers::ParseArgs(kSpec, argc, argv);
 
   // SIGINT/SIGTERM are taken synchronously by the main thread; workers never see them.
   sigset_t sigs;
@@ -408,8 +355,7 @@ int main(int argc, char** argv) {
   std::vector<std::thread> threads;
   for (auto& w : workers) threads.emplace_back([&w] { w->Run(); });
 
-  std::printf("peer-epoll-echo listening on :%u\n", port);
-  std::fflush(stdout);
+  ptnet::peers::PrintListening(kSpec, port);
 
   int signo = 0;
   while (sigwait(&sigs, &signo) != 0) {
