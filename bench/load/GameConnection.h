@@ -1,12 +1,14 @@
 // One chat/move user's connection: handshake state, the send double buffer
-// (one buffer in flight, one collecting this loop pass's frames), the tail of
-// a frame split across receive buffers, and the user's place in its room.
-// Owned by the GameWorker thread that opened it; `buf` points into that
-// worker's slab, `partial` grows (rarely) to the largest split frame seen.
+// (SendBuffer), the tail of a frame split across receive buffers, and the
+// user's place in its room. Owned by the GameWorker thread that opened it;
+// `out` points into that worker's slab, `partial` grows (rarely) to the
+// largest split frame seen.
 #pragma once
 
 #include <cstdint>
 #include <vector>
+
+#include "SendBuffer.h"
 
 namespace ptnet::load {
 
@@ -22,19 +24,13 @@ struct GameConnection {
 
   int fd = -1;
   State state = State::kNew;
-  bool recv_armed = false;
-  bool send_inflight = false;
   bool dirty = false;           // on the worker's flush list this pass
   bool connect_owed = false;    // Connect still to be queued
   bool heartbeat_owed = false;  // HeartBeat still to be queued
-  uint8_t pending_idx = 0;      // buffer collecting new frames; the other may be in flight
   uint32_t index = 0;           // global user index (user_id = user_base + index)
   uint32_t local = 0;           // index within the worker
   uint32_t user_id = 0;
   uint32_t room = 0;          // 0-based; the wire room_id is room + 1
-  uint32_t pending_len = 0;   // bytes queued in buf[pending_idx]
-  uint32_t inflight_off = 0;  // bytes of the in-flight buffer the kernel has taken
-  uint32_t inflight_len = 0;
   uint32_t partial_len = 0;    // bytes of a split frame held in `partial`
   uint32_t partial_need = 0;   // that frame's whole length (0: header incomplete)
   uint32_t next_send_seq = 0;  // seq of the user's next chat/move message
@@ -43,7 +39,7 @@ struct GameConnection {
   uint64_t deadline_ns = 0;    // handshake must finish by then
   uint64_t next_heartbeat_ns = 0;
   uint64_t last_progress_ns = 0;  // closed loop: last own copy back, or when one became outstanding
-  uint8_t* buf[2] = {nullptr, nullptr};
+  SendBuffer out;
   uint64_t* sent_ns = nullptr;  // closed loop: send time of own seq s at [s % depth]
   std::vector<uint8_t> partial;
 };

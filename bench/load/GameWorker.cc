@@ -1,39 +1,24 @@
 #include "GameWorker.h"
 
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 
 #include "MonoClock.h"
-#include "ThreadSetup.h"
 
 namespace ptnet::load {
 
 namespace {
 
-uint32_t pow2_at_least(uint64_t v) {
-  uint32_t p = 1;
-  while (p < v && p < (1u << 30)) p <<= 1;
-  return p;
-}
-
-constexpr uint64_t kMaxWaitNs = 10'000'000;  // tick: re-check the phase at least every 10 ms
-constexpr uint64_t kIdleWaitNs = 1'000'000;  // before traffic starts
-constexpr uint64_t kSpinNs = 100'000;        // open loop: poll, don't sleep, below this
-constexpr uint64_t kSweepNs = 100'000'000;   // handshake deadlines and heartbeats
+constexpr uint64_t kSweepNs = 100'000'000;  // handshake deadlines and heartbeats
 constexpr uint32_t kRecvBufSize = 16384;
-constexpr uint64_t kStallNs = 1'000'000'000;  // closed loop: own copy overdue this long at the end = timeout
 
 }  // namespace
 
 GameWorker::GameWorker(const WorkerConfig& cfg, const RunControl& ctl, WorkerStats& stats,
                        uint64_t heartbeat_ns)
-    : cfg_(cfg),
-      ctl_(ctl),
-      stats_(stats),
+    : Base(cfg, ctl, stats),
       heartbeat_ns_(heartbeat_ns),
       enc_(cfg.json ? GameEncoding::kJson : GameEncoding::kBinary),
       scratch_(GameCodec::kMaxBody),
@@ -54,9 +39,10 @@ int GameWorker::setup() {
   }
   cap_bytes_ = cap_frames * frame_max_ + 2 * GameCodec::kControlFrameMax;
 
-  uint32_t buf_count = std::clamp<uint32_t>(pow2_at_least(n), 64, 2048);
-  const uint32_t sq = std::clamp<uint32_t>(pow2_at_least(2ull * n + 16), 64, 4096);
-  const uint32_t cq = std::min<uint32_t>(std::max<uint32_t>(pow2_at_least(4ull * n + 64), 4 * sq), 65536);
+  uint32_t buf_count = std::clamp<uint32_t>(WorkerRing::pow2_at_least(n), 64, 2048);
+  const uint32_t sq = std::clamp<uint32_t>(WorkerRing::pow2_at_least(2ull * n + 16), 64, 4096);
+  const uint32_t cq =
+      std::min<uint32_t>(std::max<uint32_t>(WorkerRing::pow2_at_least(4ull * n + 64), 4 * sq), 65536);
   int rc = ring_.init(sq, cq, buf_count, kRecvBufSize);
   if (rc != 0) return rc;
 
@@ -72,8 +58,8 @@ int GameWorker::setup() {
     c.index = cfg_.first_conn + i;
     c.user_id = rooms_.user_id(c.index);
     c.room = rooms_.room_of(c.index);
-    c.buf[0] = slab_.data() + size_t(2) * cap_bytes_ * i;
-    c.buf[1] = c.buf[0] + cap_bytes_;
+    c.out.buf[0] = slab_.data() + size_t(2) * cap_bytes_ * i;
+    c.out.buf[1] = c.out.buf[0] + cap_bytes_;
     if (!open_loop_) c.sent_ns = sent_slab_.data() + size_t(cfg_.depth) * i;
   }
   sched_.users = cfg_.total_conns;
@@ -82,67 +68,22 @@ int GameWorker::setup() {
 }
 
 void GameWorker::run() {
-  ThreadSetup::pin_self(cfg_.cpu);
-  const int rc = setup();
-  if (rc != 0) {
-    stats_.fatal_errno.store(rc, std::memory_order_relaxed);
-    stats_.connect_done.store(true, std::memory_order_release);
-    return;
-  }
-  epoch_ = ctl_.progress_epoch.load(std::memory_order_acquire);
-  progress_ = &stats_.progress[epoch_ & 1];
-  now_ = MonoClock::now_ns();
-  connector_.init(cfg_.addr, cfg_.conns, cfg_.connect_rate, cfg_.connect_timeout_ns, now_);
+  if (!begin()) return;
   next_sweep_ns_ = now_ + kSweepNs;
-  ring_.arm_tick(kMaxWaitNs, data(kOpTick, 0));
-  if (cfg_.conns == 0) {
-    connect_done_ = true;
-    stats_.connect_done.store(true, std::memory_order_release);
-  }
+  start_tick(kTickNs);
+  if (cfg_.conns == 0) report_connected();
 
-  for (;;) {
-    now_ = MonoClock::now_ns();
-    const RunControl::Phase phase = ctl_.load_phase();
-    if (phase == RunControl::Phase::kStop) break;
-    const uint32_t e = ctl_.progress_epoch.load(std::memory_order_acquire);
-    if (e != epoch_) {
-      epoch_ = e;
-      progress_ = &stats_.progress[e & 1];
-      progress_->reset();
-      stats_.progress_ack.store(e, std::memory_order_release);
-    }
-
-    reap();
-    now_ = MonoClock::now_ns();  // send stamps and the schedule use the time after reaping
-
-    if (!connect_done_) {
-      connector_.pump(
-          ring_, now_, [](uint32_t i) { return data(kOpConnect, i); }, data(kOpIgnore, 0),
-          [this](uint32_t i, int fd) {
-            GameConnection& c = conns_[i];
-            if (fd >= 0) {
-              c.fd = fd;
-              c.state = GameConnection::State::kConnecting;
-            } else {
-              c.state = GameConnection::State::kDead;
-              count_error(ErrorKind::kConnect);
-              ++connect_failed_;
-              ++resolved_;
-              int expected = 0;
-              stats_.first_connect_errno.compare_exchange_strong(expected, -fd);
-            }
-          });
-    }
+  while (begin_pass()) {
+    if (!connect_done_) pump_connects();
     if (now_ >= next_sweep_ns_) {
       sweep();
       next_sweep_ns_ = now_ + kSweepNs;
     }
     if (!connect_done_ && resolved_ == cfg_.conns) {
-      connect_done_ = true;
       publish();
-      stats_.connect_done.store(true, std::memory_order_release);
+      report_connected();
     }
-    if (!started_ && connect_done_ && phase >= RunControl::Phase::kWarmup) start_traffic();
+    if (!started_ && connect_done_ && phase_ >= RunControl::Phase::kWarmup) start_traffic();
     if (started_ && open_loop_ && !generation_done_) schedule_open_loop();
     flush();
     if (started_ && !sending_done_) {
@@ -154,116 +95,30 @@ void GameWorker::run() {
 
     // Default: block until something completes; the tick bounds the wait.
     uint64_t wait = started_ ? UINT64_MAX : kIdleWaitNs;
-    if (!connect_done_) {
-      const uint64_t due = connector_.next_due_ns();
-      if (due != UINT64_MAX) wait = due > now_ ? std::min(wait, due - now_) : 0;
-    }
+    if (!connect_done_) wait = connect_wait(wait);
     if (started_ && open_loop_ && !generation_done_) {
-      wait = next_due_ns_ > now_ ? next_due_ns_ - now_ : 0;
-      if (wait < kSpinNs) wait = 0;  // sleeping and waking costs more than the gap
+      wait = pacing_wait(next_due_ns_);
       // Longer gaps (low rates): a timed wait, so the slot is not up to a tick late.
-      if (wait > kMaxWaitNs) wait = kMaxWaitNs;
+      if (wait > kTickNs) wait = kTickNs;
     }
     ring_.submit_and_wait(wait);
   }
   finish();
 }
 
-void GameWorker::reap() {
-  io_uring* ring = ring_.get();
-  unsigned head;
-  unsigned seen = 0;
-  io_uring_cqe* cqe;
-  io_uring_for_each_cqe(ring, head, cqe) {
-    ++seen;
-    const uint64_t ud = io_uring_cqe_get_data64(cqe);
-    const uint32_t i = uint32_t(ud >> 8);
-    switch (Op(ud & 0xff)) {
-      case kOpRecv:
-        on_recv(i, cqe);
-        break;
-      case kOpSend:
-        on_send(i, cqe->res);
-        break;
-      case kOpConnect:
-        on_connect(i, cqe->res);
-        break;
-      case kOpTick:
-        ring_.arm_tick(kMaxWaitNs, data(kOpTick, 0));
-        break;
-      default:
-        break;
-    }
-  }
-  io_uring_cq_advance(ring, seen);
-}
-
-void GameWorker::on_connect(uint32_t i, int res) {
-  GameConnection& c = conns_[i];
-  int err = 0;
-  const ErrorKind kind = connector_.complete(res, err);
-  if (kind == ErrorKind::kCount) {
-    c.state = GameConnection::State::kAwaitAck;
-    c.deadline_ns = now_ + cfg_.connect_timeout_ns;
-    c.recv_armed = true;
-    ring_.arm_recv(c.fd, data(kOpRecv, i));
-    c.connect_owed = true;
-    mark_dirty(c);
-    return;
-  }
-  c.state = GameConnection::State::kDead;
-  count_error(kind);
-  ++connect_failed_;
-  ++resolved_;
-  int expected = 0;
-  stats_.first_connect_errno.compare_exchange_strong(expected, err);
+void GameWorker::on_connected(GameConnection& c, uint32_t i) {
+  c.state = GameConnection::State::kAwaitAck;
+  c.deadline_ns = now_ + cfg_.connect_timeout_ns;
+  arm_recv(c, i);
+  c.connect_owed = true;
+  mark_dirty(c);
 }
 
 void GameWorker::on_recv(uint32_t i, const io_uring_cqe* cqe) {
-  GameConnection& c = conns_[i];
-  const int res = cqe->res;
   // Latency is measured to the moment each receive completion is handled:
   // other workers' send stamps can be later than this pass's first clock read.
   now_ = MonoClock::now_ns();
-  if (cqe->flags & IORING_CQE_F_BUFFER) {
-    const uint16_t bid = uint16_t(cqe->flags >> IORING_CQE_BUFFER_SHIFT);
-    if (res > 0 && c.state != GameConnection::State::kDead) consume(c, ring_.buffer(bid), uint32_t(res));
-    ring_.recycle(bid);
-  }
-  if (res == 0) {
-    fail(c, ErrorKind::kClosed);
-  } else if (res < 0 && res != -ENOBUFS) {
-    fail(c, ErrorKind::kRecv);
-  }
-  if (!(cqe->flags & IORING_CQE_F_MORE)) {
-    c.recv_armed = false;
-    if (c.state != GameConnection::State::kDead) {
-      c.recv_armed = true;
-      ring_.arm_recv(c.fd, data(kOpRecv, i));
-    }
-  }
-}
-
-void GameWorker::on_send(uint32_t i, int res) {
-  GameConnection& c = conns_[i];
-  if (!c.send_inflight) return;
-  if (c.state == GameConnection::State::kDead) {
-    c.send_inflight = false;
-    return;
-  }
-  if (res <= 0) {
-    c.send_inflight = false;
-    fail(c, ErrorKind::kSend);
-    return;
-  }
-  c.inflight_off += uint32_t(res);
-  if (c.inflight_off < c.inflight_len) {  // short send: push the rest
-    const uint8_t* b = c.buf[c.pending_idx ^ 1];
-    ring_.send(c.fd, b + c.inflight_off, c.inflight_len - c.inflight_off, data(kOpSend, i));
-    return;
-  }
-  c.send_inflight = false;
-  if (c.pending_len != 0 || c.owed != 0 || c.connect_owed || c.heartbeat_owed) mark_dirty(c);
+  Base::on_recv(i, cqe);
 }
 
 void GameWorker::consume(GameConnection& c, const uint8_t* p, uint32_t n) {
@@ -583,65 +438,50 @@ void GameWorker::schedule_open_loop() {
   }
 }
 
-void GameWorker::flush() {
-  const bool closed_open = !open_loop_ && now_ < window_end_ns_;  // closed loop may still send
-  for (const uint32_t i : dirty_) {
-    GameConnection& c = conns_[i];
-    c.dirty = false;
-    if (c.state == GameConnection::State::kDead) continue;
-    uint8_t* const base = c.buf[c.pending_idx];
-    if (c.connect_owed && cap_bytes_ - c.pending_len >= GameCodec::kControlFrameMax) {
-      c.pending_len += GameCodec::encode_connect(enc_, base + c.pending_len, c.room + 1, c.user_id);
-      c.connect_owed = false;
-    }
-    if (c.heartbeat_owed && cap_bytes_ - c.pending_len >= GameCodec::kControlFrameMax) {
-      c.pending_len += GameCodec::encode_heartbeat(enc_, base + c.pending_len);
-      c.heartbeat_owed = false;
-      ++hb_sent_;
-    }
-    if (c.owed != 0 && c.state == GameConnection::State::kReady && (open_loop_ || closed_open)) {
-      const uint32_t fan = fanout(c);
-      if (!open_loop_ && c.next_send_seq == own_next(c) + c.refused) c.last_progress_ns = now_;
-      while (c.owed != 0 && cap_bytes_ - c.pending_len >= frame_max_) {
-        const uint32_t seq = c.next_send_seq++;
-        const uint64_t t = open_loop_ ? sched_.intended_ns(c.index, seq) : now_;
-        if (!open_loop_) c.sent_ns[seq % cfg_.depth] = t;
-        uint8_t* out = base + c.pending_len;
-        if (cfg_.move) {
-          c.pending_len +=
-              GameCodec::encode_move(enc_, out, c.user_id, c.room + 1, MoveCoords::x(c.user_id, seq),
-                                     MoveCoords::y(c.user_id, seq), MoveCoords::z(c.user_id, seq), seq);
-        } else {
-          uint8_t* text = nullptr;
-          c.pending_len += GameCodec::encode_chat(enc_, out, c.user_id, c.room + 1, cfg_.payload, &text);
-          ChatText::write(text, cfg_.payload, seq, t);
-        }
-        --c.owed;
-        if (open_loop_) --backlog_;
-        ++sent_total_;
-        expected_total_ += fan;
-        if (in_window(t)) {
-          ++sent_window_;
-          expected_window_ += fan;
-        }
+void GameWorker::fill(GameConnection& c, uint32_t) {
+  SendBuffer& s = c.out;
+  uint8_t* const base = s.pending();
+  if (c.connect_owed && cap_bytes_ - s.pending_len >= GameCodec::kControlFrameMax) {
+    s.pending_len += GameCodec::encode_connect(enc_, base + s.pending_len, c.room + 1, c.user_id);
+    c.connect_owed = false;
+  }
+  if (c.heartbeat_owed && cap_bytes_ - s.pending_len >= GameCodec::kControlFrameMax) {
+    s.pending_len += GameCodec::encode_heartbeat(enc_, base + s.pending_len);
+    c.heartbeat_owed = false;
+    ++hb_sent_;
+  }
+  // Closed loop: no new message after the window.
+  if (c.owed != 0 && c.state == GameConnection::State::kReady && (open_loop_ || now_ < window_end_ns_)) {
+    const uint32_t fan = fanout(c);
+    if (!open_loop_ && c.next_send_seq == own_next(c) + c.refused) c.last_progress_ns = now_;
+    while (c.owed != 0 && cap_bytes_ - s.pending_len >= frame_max_) {
+      const uint32_t seq = c.next_send_seq++;
+      const uint64_t t = open_loop_ ? sched_.intended_ns(c.index, seq) : now_;
+      if (!open_loop_) c.sent_ns[seq % cfg_.depth] = t;
+      uint8_t* out = base + s.pending_len;
+      if (cfg_.move) {
+        s.pending_len +=
+            GameCodec::encode_move(enc_, out, c.user_id, c.room + 1, MoveCoords::x(c.user_id, seq),
+                                   MoveCoords::y(c.user_id, seq), MoveCoords::z(c.user_id, seq), seq);
+      } else {
+        uint8_t* text = nullptr;
+        s.pending_len += GameCodec::encode_chat(enc_, out, c.user_id, c.room + 1, cfg_.payload, &text);
+        ChatText::write(text, cfg_.payload, seq, t);
+      }
+      --c.owed;
+      if (open_loop_) --backlog_;
+      ++sent_total_;
+      expected_total_ += fan;
+      if (in_window(t)) {
+        ++sent_window_;
+        expected_window_ += fan;
       }
     }
-    if (!c.send_inflight && c.pending_len != 0) {
-      c.send_inflight = true;
-      c.inflight_off = 0;
-      c.inflight_len = c.pending_len;
-      const uint8_t* b = c.buf[c.pending_idx];
-      c.pending_idx ^= 1;
-      c.pending_len = 0;
-      ring_.send(c.fd, b, c.inflight_len, data(kOpSend, i));
-    }
   }
-  dirty_.clear();
 }
 
 void GameWorker::publish() {
   stats_.established.store(ready_, std::memory_order_relaxed);
-  stats_.connect_failed.store(connect_failed_, std::memory_order_relaxed);
   stats_.backlog.store(backlog_, std::memory_order_relaxed);
   stats_.sent_total.store(sent_total_, std::memory_order_relaxed);
   stats_.sent_window.store(sent_window_, std::memory_order_relaxed);
@@ -654,10 +494,7 @@ void GameWorker::publish() {
   stats_.system_notices.store(system_, std::memory_order_relaxed);
   stats_.heartbeats_sent.store(hb_sent_, std::memory_order_relaxed);
   stats_.heartbeats_answered.store(hb_answered_, std::memory_order_relaxed);
-  if (errors_changed_) {
-    errors_changed_ = false;
-    for (size_t k = 0; k < kErrorKinds; ++k) stats_.errors[k].store(errors_[k], std::memory_order_relaxed);
-  }
+  publish_failures();
 }
 
 void GameWorker::finish() {
@@ -672,9 +509,7 @@ void GameWorker::finish() {
         count_error(ErrorKind::kTimeout);
   }
   publish();
-  ring_.destroy();
-  for (GameConnection& c : conns_)
-    if (c.fd >= 0) close(c.fd);
+  close_all();
 }
 
 }  // namespace ptnet::load

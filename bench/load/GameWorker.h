@@ -10,48 +10,50 @@
 // its latency is receipt time minus the sender's intended send time.
 // Per loop pass: reap every completion (frames handled straight out of the
 // provided buffers), queue what is due, one send per connection, one
-// io_uring_enter. Everything here is touched only by the worker thread;
+// io_uring_enter (the plumbing is RingWorker's). Created, run and destroyed
+// by its worker thread; everything here is touched only by that thread, and
 // results go out through WorkerStats.
 #pragma once
 
 #include <liburing.h>
 
-#include <array>
 #include <cstdint>
 #include <vector>
 
-#include "Connector.h"
 #include "ErrorKind.h"
 #include "GameCodec.h"
 #include "GameConnection.h"
 #include "GameTraffic.h"
-#include "LatencyHistogram.h"
+#include "RingWorker.h"
 #include "RunControl.h"
 #include "WorkerConfig.h"
-#include "WorkerRing.h"
 #include "WorkerStats.h"
 
 namespace ptnet::load {
 
-class GameWorker {
+class GameWorker : public RingWorker<GameWorker, GameConnection> {
  public:
   GameWorker(const WorkerConfig& cfg, const RunControl& ctl, WorkerStats& stats, uint64_t heartbeat_ns);
-  GameWorker(const GameWorker&) = delete;
-  GameWorker& operator=(const GameWorker&) = delete;
 
   // Thread body: returns after RunControl reaches kStop.
   void run();
 
  private:
-  enum Op : uint8_t { kOpConnect = 1, kOpIgnore, kOpRecv, kOpSend, kOpTick };
-  static uint64_t data(Op op, uint32_t i) { return (uint64_t(i) << 8) | op; }
+  using Base = RingWorker<GameWorker, GameConnection>;
+  friend Base;
 
+  // RingWorker hooks.
   int setup();
-  void reap();
-  void on_connect(uint32_t i, int res);
+  bool alive(const GameConnection& c) const { return c.state != GameConnection::State::kDead; }
+  void on_connected(GameConnection& c, uint32_t i);
+  void on_connect_failed(GameConnection&) { ++resolved_; }
   void on_recv(uint32_t i, const io_uring_cqe* cqe);
-  void on_send(uint32_t i, int res);
   void consume(GameConnection& c, const uint8_t* p, uint32_t n);
+  // Closes c; counts `kind` unless it is ErrorKind::kCount.
+  void fail(GameConnection& c, ErrorKind kind);
+  void fill(GameConnection& c, uint32_t i);
+  bool owes(const GameConnection& c) const { return c.owed != 0 || c.connect_owed || c.heartbeat_owed; }
+
   // Handles one frame body; false when the connection died meanwhile.
   bool on_frame(GameConnection& c, const uint8_t* body, uint32_t len);
   void on_chat(GameConnection& c, const GameMsg& m);
@@ -65,13 +67,10 @@ class GameWorker {
   // A refused ChatMessage (ChatResponse{false}): settles the user's oldest
   // unsettled own message, whose deliveries are then no longer owed.
   void on_refused(GameConnection& c);
-  // Closes c; counts `kind` unless it is ErrorKind::kCount.
-  void fail(GameConnection& c, ErrorKind kind);
   void sweep();
   void load_timing();
   void start_traffic();
   void schedule_open_loop();
-  void flush();
   void publish();
   void finish();
   // Next seq the user expects of its own messages (closed loop: all below are settled).
@@ -83,28 +82,12 @@ class GameWorker {
     const uint32_t k = rooms_.members(c.room);
     return cfg_.move ? k - 1 : k;
   }
-  void mark_dirty(GameConnection& c) {
-    if (!c.dirty) {
-      c.dirty = true;
-      dirty_.push_back(c.local);
-    }
-  }
-  void count_error(ErrorKind kind) {
-    ++errors_[size_t(kind)];
-    errors_changed_ = true;
-  }
+  void mark_dirty(GameConnection& c) { Base::mark_dirty(c, c.local); }
 
-  WorkerConfig cfg_;
-  const RunControl& ctl_;
-  WorkerStats& stats_;
   const uint64_t heartbeat_ns_;
   const GameEncoding enc_;
-  WorkerRing ring_;
-  Connector connector_;
   RoomMap rooms_;
   OpenSchedule sched_;
-  std::vector<GameConnection> conns_;
-  std::vector<uint32_t> dirty_;
   std::vector<uint8_t> slab_;
   std::vector<uint32_t> recv_next_;  // [local receiver * stride_ + sender position]: next seq
   std::vector<uint64_t> sent_slab_;  // closed loop: send time of own seq s at [local * depth + s % depth]
@@ -117,11 +100,9 @@ class GameWorker {
   bool open_loop_ = false;
   bool timing_loaded_ = false;
   bool started_ = false;
-  bool connect_done_ = false;
   bool generation_done_ = false;  // open loop: schedule reached the window's end
   bool sending_done_ = false;
   bool complained_ = false;
-  uint64_t now_ = 0;
   uint64_t window_start_ns_ = 0;
   uint64_t window_end_ns_ = 0;
   uint64_t next_sweep_ns_ = 0;
@@ -133,15 +114,10 @@ class GameWorker {
   // Local counters, published to stats_ once per pass.
   uint32_t ready_ = 0;     // users in the room and alive
   uint32_t resolved_ = 0;  // users admitted or failed during setup
-  uint32_t connect_failed_ = 0;
   uint64_t backlog_ = 0;
   uint64_t sent_total_ = 0, sent_window_ = 0, expected_total_ = 0, expected_window_ = 0;
   uint64_t deliveries_total_ = 0, deliveries_window_ = 0;
   uint64_t joined_ = 0, left_ = 0, system_ = 0, hb_sent_ = 0, hb_answered_ = 0;
-  std::array<uint64_t, kErrorKinds> errors_{};
-  bool errors_changed_ = false;
-  uint32_t epoch_ = 0;
-  LatencyHistogram* progress_ = nullptr;
 };
 
 }  // namespace ptnet::load

@@ -1,15 +1,10 @@
 #include "IdleWorker.h"
 
 #include <sys/socket.h>
-#include <unistd.h>
 
-#include <algorithm>
-#include <cerrno>
 #include <cstring>
 
 #include "FrameCodec.h"
-#include "MonoClock.h"
-#include "ThreadSetup.h"
 
 namespace ptnet::load {
 
@@ -19,7 +14,7 @@ constexpr uint64_t kExpireEveryNs = 50'000'000;
 }  // namespace
 
 IdleWorker::IdleWorker(const WorkerConfig& cfg, const RunControl& ctl, WorkerStats& stats)
-    : cfg_(cfg), ctl_(ctl), stats_(stats) {}
+    : Base(cfg, ctl, stats) {}
 
 int IdleWorker::setup() {
   frame_len_ = cfg_.payload + uint32_t(FrameCodec::kHeader);
@@ -41,126 +36,33 @@ int IdleWorker::setup() {
 }
 
 void IdleWorker::run() {
-  ThreadSetup::pin_self(cfg_.cpu);
-  const int rc = setup();
-  if (rc != 0) {
-    stats_.fatal_errno.store(rc, std::memory_order_relaxed);
-    stats_.connect_done.store(true, std::memory_order_release);
-    return;
-  }
-  connector_.init(cfg_.addr, cfg_.conns, cfg_.connect_rate, cfg_.connect_timeout_ns,
-                  MonoClock::now_ns());
-  for (;;) {
-    now_ = MonoClock::now_ns();
-    if (ctl_.load_phase() == RunControl::Phase::kStop) break;
-    reap();
-    now_ = MonoClock::now_ns();
-    if (!connector_.finished()) {
-      connector_.pump(
-          ring_, now_, [](uint32_t i) { return data(kOpConnect, i); }, data(kOpIgnore, 0),
-          [this](uint32_t i, int fd) {
-            IdleConnection& c = conns_[i];
-            if (fd >= 0) {
-              c.fd = fd;
-              c.state = IdleConnection::State::kConnecting;
-            } else {
-              c.state = IdleConnection::State::kDead;
-              count_error(ErrorKind::kConnect);
-              ++connect_failed_;
-              int expected = 0;
-              stats_.first_connect_errno.compare_exchange_strong(expected, -fd);
-              resolved();
-            }
-          });
-    }
+  if (!begin()) return;
+  while (begin_pass()) {
+    if (!connector_.finished()) pump_connects();
     if (unresolved_ != 0 && now_ >= next_expire_ns_) {
       expire();
       next_expire_ns_ = now_ + kExpireEveryNs;
     }
     ring_.publish_buffers();
     publish();
-    if (!connect_done_ && unresolved_ == 0) {
-      connect_done_ = true;
-      stats_.connect_done.store(true, std::memory_order_release);
-    }
-    uint64_t wait = kMaxWaitNs;
-    const uint64_t due = connector_.next_due_ns();
-    if (due != UINT64_MAX) wait = due > now_ ? std::min(wait, due - now_) : 0;
-    ring_.submit_and_wait(wait);
+    if (!connect_done_ && unresolved_ == 0) report_connected();
+    ring_.submit_and_wait(connect_wait(kMaxWaitNs));
   }
   publish();
-  ring_.destroy();
-  for (IdleConnection& c : conns_)
-    if (c.fd >= 0) close(c.fd);
+  close_all();
 }
 
-void IdleWorker::reap() {
-  io_uring* ring = ring_.get();
-  unsigned head;
-  unsigned seen = 0;
-  io_uring_cqe* cqe;
-  io_uring_for_each_cqe(ring, head, cqe) {
-    ++seen;
-    const uint64_t ud = io_uring_cqe_get_data64(cqe);
-    const uint32_t i = uint32_t(ud >> 8);
-    switch (Op(ud & 0xff)) {
-      case kOpRecv:
-        on_recv(i, cqe);
-        break;
-      case kOpSend:
-        on_send(i, cqe->res);
-        break;
-      case kOpConnect:
-        on_connect(i, cqe->res);
-        break;
-      default:
-        break;
-    }
-  }
-  io_uring_cq_advance(ring, seen);
-}
-
-void IdleWorker::on_connect(uint32_t i, int res) {
-  IdleConnection& c = conns_[i];
-  int err = 0;
-  const ErrorKind kind = connector_.complete(res, err);
-  if (kind != ErrorKind::kCount) {
-    c.state = IdleConnection::State::kDead;
-    count_error(kind);
-    ++connect_failed_;
-    int expected = 0;
-    stats_.first_connect_errno.compare_exchange_strong(expected, err);
-    resolved();
-    return;
-  }
+void IdleWorker::on_connected(IdleConnection& c, uint32_t i) {
   c.state = IdleConnection::State::kHandshake;
   c.deadline_ns = now_ + cfg_.connect_timeout_ns;
   FrameCodec::encode(c.frame, cfg_.payload, c.global_index, 0, now_);
-  ring_.arm_recv(c.fd, data(kOpRecv, i));
+  arm_recv(c, i);
   ring_.send(c.fd, c.frame, frame_len_, data(kOpSend, i));
 }
 
 void IdleWorker::on_send(uint32_t i, int res) {
   IdleConnection& c = conns_[i];
   if (res != int(frame_len_)) fail(c, ErrorKind::kSend);  // MSG_WAITALL: all or an error
-}
-
-void IdleWorker::on_recv(uint32_t i, const io_uring_cqe* cqe) {
-  IdleConnection& c = conns_[i];
-  const int res = cqe->res;
-  if (cqe->flags & IORING_CQE_F_BUFFER) {
-    const uint16_t bid = uint16_t(cqe->flags >> IORING_CQE_BUFFER_SHIFT);
-    if (res > 0) consume(c, ring_.buffer(bid), uint32_t(res));
-    ring_.recycle(bid);
-  }
-  if (res == 0) {
-    fail(c, ErrorKind::kClosed);
-  } else if (res < 0 && res != -ENOBUFS) {
-    fail(c, ErrorKind::kRecv);
-  }
-  if (!(cqe->flags & IORING_CQE_F_MORE) &&
-      (c.state == IdleConnection::State::kHandshake || c.state == IdleConnection::State::kEstablished))
-    ring_.arm_recv(c.fd, data(kOpRecv, i));
 }
 
 void IdleWorker::consume(IdleConnection& c, const uint8_t* p, uint32_t n) {
@@ -207,12 +109,7 @@ void IdleWorker::fail(IdleConnection& c, ErrorKind kind) {
 void IdleWorker::publish() {
   stats_.msgs_total.store(msgs_total_, std::memory_order_relaxed);
   stats_.established.store(established_, std::memory_order_relaxed);
-  stats_.connect_failed.store(connect_failed_, std::memory_order_relaxed);
-  if (errors_changed_) {
-    errors_changed_ = false;
-    for (size_t k = 0; k < kErrorKinds; ++k)
-      stats_.errors[k].store(errors_[k], std::memory_order_relaxed);
-  }
+  publish_failures();
 }
 
 }  // namespace ptnet::load

@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 #include <netdb.h>
-#include <sched.h>
 #include <sys/socket.h>
 
 #include <CLI/CLI.hpp>
@@ -13,56 +12,11 @@
 
 #include "FrameCodec.h"
 #include "GameTraffic.h"
+#include "core/CpuSet.h"
 
 namespace ptnet::load {
 
 namespace {
-
-std::vector<int> affinity_cpus() {
-  std::vector<int> out;
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof(set), &set) != 0) return out;
-  for (int c = 0; c < CPU_SETSIZE; ++c)
-    if (CPU_ISSET(c, &set)) out.push_back(c);
-  return out;
-}
-
-// "1", "0,2-3". Returns false on bad syntax, descending ranges, duplicates.
-bool parse_cpu_list(const std::string& text, std::vector<int>& out) {
-  out.clear();
-  size_t i = 0;
-  auto number = [&](int& v) {
-    if (i >= text.size() || text[i] < '0' || text[i] > '9') return false;
-    long n = 0;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-      n = n * 10 + (text[i++] - '0');
-      if (n >= CPU_SETSIZE) return false;
-    }
-    v = int(n);
-    return true;
-  };
-  while (i < text.size()) {
-    int lo = 0, hi = 0;
-    if (!number(lo)) return false;
-    hi = lo;
-    if (i < text.size() && text[i] == '-') {
-      ++i;
-      if (!number(hi) || hi < lo) return false;
-    }
-    for (int c = lo; c <= hi; ++c) {
-      for (int seen : out)
-        if (seen == c) return false;
-      out.push_back(c);
-    }
-    if (i < text.size()) {
-      if (text[i] != ',') return false;
-      ++i;
-      if (i == text.size()) return false;
-    }
-  }
-  return !out.empty();
-}
 
 bool resolve(const std::string& host, uint16_t port, sockaddr_in& addr) {
   addr = sockaddr_in{};
@@ -205,12 +159,11 @@ int LoadOptions::parse(int argc, char** argv, LoadOptions& out) {
   }
   if (!resolve(out.host, out.port, out.addr)) return usage_error("cannot resolve host '%s'", out.host);
 
-  const std::vector<int> allowed = affinity_cpus();
+  const std::vector<int> allowed = CpuSet::affinity();
   if (cpus.empty()) {
     out.cpus = allowed;
-    if (out.cpus.empty()) out.cpus.push_back(0);
   } else {
-    if (!parse_cpu_list(cpus, out.cpus)) return usage_error("bad --cpus list '%s' (want e.g. 1 or 0,2-3)", cpus);
+    if (!CpuSet::parse(cpus, &out.cpus)) return usage_error("bad --cpus list '%s' (want e.g. 1 or 0,2-3)", cpus);
     for (int c : out.cpus) {
       bool ok = false;
       for (int a : allowed) ok = ok || a == c;

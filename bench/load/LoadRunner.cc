@@ -214,6 +214,77 @@ int LoadRunner::check_setup() {
   return -1;
 }
 
+int LoadRunner::connect_workers(uint64_t start_ns, bool realtime, bool& connected) {
+  start_workers();
+  if (realtime) {
+    // The main thread sleeps almost all the time but must wake on time at the
+    // window edges even when a busy worker shares its CPU: make it real-time
+    // if allowed (after the workers exist, so they do not inherit it).
+    sched_param sp{};
+    sp.sched_priority = 1;
+    pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
+  }
+  connected = wait_connected(start_ns);
+  return check_setup();
+}
+
+uint32_t LoadRunner::connect_failures(int& first_errno) const {
+  uint32_t failed = 0;
+  first_errno = 0;
+  for (const auto& s : stats_) {
+    failed += s->connect_failed.load(std::memory_order_relaxed);
+    if (first_errno == 0) first_errno = s->first_connect_errno.load(std::memory_order_relaxed);
+  }
+  return failed;
+}
+
+void LoadRunner::warm_up(uint64_t start_ns, uint64_t end_ns) {
+  ctl_.set_phase(RunControl::Phase::kWarmup);
+  last_msgs_ = 0;
+  last_deliveries_ = 0;
+  last_tick_ns_ = start_ns;
+  uint64_t tick = start_ns;
+  while (tick + kSecond <= end_ns && sleep_until(tick + kSecond)) {
+    tick += kSecond;
+    progress_tick("warm");
+  }
+  sleep_until(end_ns);
+}
+
+void LoadRunner::open_window() {
+  window_server_ticks_ = have_probe_ ? probe_.cpu_ticks() : -1;
+  ctl_.set_phase(RunControl::Phase::kMeasure);
+  window_self_cpu_s_ = self_cpu_s();
+}
+
+uint64_t LoadRunner::run_window(uint64_t start_ns, uint64_t end_ns, RunResult& r, bool& interrupted) {
+  // Per-second figures restart at the window's edge.
+  progress_tick("", false);
+  uint64_t tick = start_ns;
+  int second = 0;
+  char label[16];
+  while (tick + kSecond < end_ns && sleep_until(tick + kSecond)) {
+    tick += kSecond;
+    std::snprintf(label, sizeof(label), "%3ds", ++second);
+    progress_tick(label);
+  }
+  sleep_until(end_ns);
+  ctl_.set_phase(RunControl::Phase::kDrain);
+  const uint64_t closed = MonoClock::now_ns();
+  const int64_t server_ticks = have_probe_ ? probe_.cpu_ticks() : -1;
+  r.load_cpu_s = self_cpu_s() - window_self_cpu_s_;
+  if (window_server_ticks_ >= 0 && server_ticks >= 0) {
+    r.has_server_cpu = true;
+    r.server_cpu_s = double(server_ticks - window_server_ticks_) * probe_.tick_seconds();
+  }
+  interrupted = g_interrupted != 0;
+  if (!interrupted && end_ns - tick >= kSecond) {
+    std::snprintf(label, sizeof(label), "%3ds", ++second);
+    progress_tick(label);
+  }
+  return closed;
+}
+
 void LoadRunner::progress_tick(const char* label, bool print) {
   const uint64_t now = MonoClock::now_ns();
   const double secs = double(now - last_tick_ns_) / 1e9;
@@ -255,23 +326,11 @@ int LoadRunner::run() {
 }
 
 int LoadRunner::run_echo() {
-  const uint64_t t0 = MonoClock::now_ns();
-  start_workers();
-  // The main thread sleeps almost all the time but must wake on time at the
-  // window edges even when a busy worker shares its CPU: make it real-time
-  // if allowed (after the workers exist, so they do not inherit it).
-  sched_param sp{};
-  sp.sched_priority = 1;
-  pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
-  const bool connected = wait_connected(t0);
-  int rc = check_setup();
+  bool connected = false;
+  const int rc = connect_workers(MonoClock::now_ns(), true, connected);
   if (rc >= 0) return rc;
-  uint32_t failed = 0;
   int first_errno = 0;
-  for (const auto& s : stats_) {
-    failed += s->connect_failed.load(std::memory_order_relaxed);
-    if (first_errno == 0) first_errno = s->first_connect_errno.load(std::memory_order_relaxed);
-  }
+  const uint32_t failed = connect_failures(first_errno);
   if (failed != 0) {
     char addr[64];
     std::snprintf(addr, sizeof(addr), "%s:%u", opts_.host.c_str(), unsigned(opts_.port));
@@ -287,48 +346,16 @@ int LoadRunner::run_echo() {
   // Warm-up: traffic flows, nothing counts.
   const uint64_t traffic_start = MonoClock::now_ns();
   ctl_.traffic_start_ns.store(traffic_start, std::memory_order_release);
-  ctl_.set_phase(RunControl::Phase::kWarmup);
-  last_msgs_ = 0;
-  last_tick_ns_ = traffic_start;
-  uint64_t tick = traffic_start;
-  const uint64_t warm_end = traffic_start + to_ns(opts_.warmup_s);
-  while (tick + kSecond <= warm_end && sleep_until(tick + kSecond)) {
-    tick += kSecond;
-    progress_tick("warm");
-  }
-  sleep_until(warm_end);
+  warm_up(traffic_start, traffic_start + to_ns(opts_.warmup_s));
 
   // Measured window: sample the server, then open the window; close the
   // window, then sample the server. Workers count only echoes they reap
   // while they see kMeasure.
   RunResult r;
-  int64_t cpu0 = -1, cpu1 = -1;
-  if (have_probe_) cpu0 = probe_.cpu_ticks();
-  ctl_.set_phase(RunControl::Phase::kMeasure);
-  const double self0 = self_cpu_s();
+  open_window();
   const uint64_t w0 = MonoClock::now_ns();
-  const uint64_t w_end = w0 + to_ns(opts_.duration_s);
-  // Per-second figures restart at the window's edge.
-  progress_tick("", false);
-  tick = w0;
-  int second = 0;
-  char label[16];
-  while (tick + kSecond < w_end && sleep_until(tick + kSecond)) {
-    tick += kSecond;
-    std::snprintf(label, sizeof(label), "%3ds", ++second);
-    progress_tick(label);
-  }
-  sleep_until(w_end);
-  ctl_.set_phase(RunControl::Phase::kDrain);
-  const uint64_t w1 = MonoClock::now_ns();
-  if (have_probe_) cpu1 = probe_.cpu_ticks();
-  r.load_cpu_s = self_cpu_s() - self0;
-  // The last second's line comes after the window is closed and sampled, so
-  // printing it cannot stretch the window.
-  if (!g_interrupted && w_end - tick >= kSecond) {
-    std::snprintf(label, sizeof(label), "%3ds", ++second);
-    progress_tick(label);
-  }
+  bool interrupted = false;
+  const uint64_t w1 = run_window(w0, w0 + to_ns(opts_.duration_s), r, interrupted);
   if (g_interrupted) std::fprintf(stderr, "ptnet-load: interrupted, reporting the window so far\n");
   stop_workers();
 
@@ -336,10 +363,6 @@ int LoadRunner::run_echo() {
   for (const auto& s : stats_) {
     r.msgs += s->msgs_window.load(std::memory_order_relaxed);
     r.latency.merge(s->window);
-  }
-  if (cpu0 >= 0 && cpu1 >= 0) {
-    r.has_server_cpu = true;
-    r.server_cpu_s = double(cpu1 - cpu0) * probe_.tick_seconds();
   }
   collect_errors(r);
   Report::summary(opts_, r);
@@ -351,16 +374,14 @@ int LoadRunner::run_idle() {
   RunResult r;
   if (have_probe_) r.rss_before_kib = probe_.rss_kib();
   const uint64_t t0 = MonoClock::now_ns();
-  start_workers();
-  const bool connected = wait_connected(t0);
-  int rc = check_setup();
+  bool connected = false;
+  const int rc = connect_workers(t0, false, connected);
   if (rc >= 0) return rc;
   const uint64_t t_conn = MonoClock::now_ns();
   r.connect_phase_s = double(t_conn - t0) / 1e9;
   if (sum_established() == 0) {
     int first_errno = 0;
-    for (const auto& s : stats_)
-      if (first_errno == 0) first_errno = s->first_connect_errno.load(std::memory_order_relaxed);
+    connect_failures(first_errno);
     std::fprintf(stderr, "ptnet-load: no connection established to %s:%u: %s\n", opts_.host.c_str(),
                  unsigned(opts_.port),
                  first_errno == 0           ? "no echo came back"
@@ -396,12 +417,8 @@ int LoadRunner::run_idle() {
 }
 
 void LoadRunner::report_admission_failure() const {
-  uint32_t failed = 0;
   int first_errno = 0;
-  for (const auto& s : stats_) {
-    failed += s->connect_failed.load(std::memory_order_relaxed);
-    if (first_errno == 0) first_errno = s->first_connect_errno.load(std::memory_order_relaxed);
-  }
+  const uint32_t failed = connect_failures(first_errno);
   const uint32_t admitted = sum_established();
   RunResult r;
   collect_errors(r);
@@ -452,20 +469,15 @@ void LoadRunner::drain(uint64_t deadline_ns, RunResult& r) {
 
 int LoadRunner::run_game() {
   const uint64_t t0 = MonoClock::now_ns();
-  start_workers();
-  sched_param sp{};
-  sp.sched_priority = 1;
-  pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
-  const bool connected = wait_connected(t0);
-  int rc = check_setup();
+  bool connected = false;
+  const int rc = connect_workers(t0, true, connected);
   if (rc >= 0) return rc;
   if (!connected) {
     std::fprintf(stderr, "ptnet-load: interrupted while connecting\n");
     return 2;
   }
-  uint32_t failed = 0;
-  for (const auto& s : stats_) failed += s->connect_failed.load(std::memory_order_relaxed);
-  if (failed != 0 || sum_established() != opts_.users) {
+  int first_errno = 0;
+  if (connect_failures(first_errno) != 0 || sum_established() != opts_.users) {
     report_admission_failure();
     return 2;
   }
@@ -480,39 +492,11 @@ int LoadRunner::run_game() {
   ctl_.window_start_ns.store(ws, std::memory_order_relaxed);
   ctl_.window_end_ns.store(we, std::memory_order_relaxed);
   ctl_.traffic_start_ns.store(traffic_start, std::memory_order_release);
-  ctl_.set_phase(RunControl::Phase::kWarmup);
-  last_msgs_ = 0;
-  last_deliveries_ = 0;
-  last_tick_ns_ = traffic_start;
-  uint64_t tick = traffic_start;
-  while (tick + kSecond <= ws && sleep_until(tick + kSecond)) {
-    tick += kSecond;
-    progress_tick("warm");
-  }
-  sleep_until(ws);
+  warm_up(traffic_start, ws);
 
-  int64_t cpu0 = -1, cpu1 = -1;
-  if (have_probe_) cpu0 = probe_.cpu_ticks();
-  ctl_.set_phase(RunControl::Phase::kMeasure);
-  const double self0 = self_cpu_s();
-  progress_tick("", false);
-  tick = ws;
-  int second = 0;
-  char label[16];
-  while (tick + kSecond < we && sleep_until(tick + kSecond)) {
-    tick += kSecond;
-    std::snprintf(label, sizeof(label), "%3ds", ++second);
-    progress_tick(label);
-  }
-  sleep_until(we);
-  ctl_.set_phase(RunControl::Phase::kDrain);
-  if (have_probe_) cpu1 = probe_.cpu_ticks();
-  r.load_cpu_s = self_cpu_s() - self0;
-  const bool interrupted = g_interrupted != 0;
-  if (!interrupted && we - tick >= kSecond) {
-    std::snprintf(label, sizeof(label), "%3ds", ++second);
-    progress_tick(label);
-  }
+  open_window();
+  bool interrupted = false;
+  run_window(ws, we, r, interrupted);
   r.window_s = double(std::min(MonoClock::now_ns(), we) - ws) / 1e9;
   if (interrupted) {
     std::fprintf(stderr,
@@ -541,10 +525,6 @@ int LoadRunner::run_game() {
   r.system = sum(&WorkerStats::system_notices);
   r.heartbeats_sent = sum(&WorkerStats::heartbeats_sent);
   r.heartbeats_answered = sum(&WorkerStats::heartbeats_answered);
-  if (cpu0 >= 0 && cpu1 >= 0) {
-    r.has_server_cpu = true;
-    r.server_cpu_s = double(cpu1 - cpu0) * probe_.tick_seconds();
-  }
   collect_errors(r);
   // Every delivery owed for a window message that never came (a gap that
   // was never filled, a dead receiver, a stalled sender's lost copy).

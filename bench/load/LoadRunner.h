@@ -37,6 +37,23 @@ class LoadRunner {
   // progress meanwhile). Returns false when interrupted.
   bool wait_connected(uint64_t start_ns);
   int check_setup();
+  // Starts the workers (`realtime`: then makes the main thread SCHED_FIFO)
+  // and waits for their connections (`connected`: false when interrupted).
+  // Returns -1 to go on, or the exit status when a worker's setup failed.
+  int connect_workers(uint64_t start_ns, bool realtime, bool& connected);
+  // Connections that failed to connect, and the first one's errno (0: none).
+  uint32_t connect_failures(int& first_errno) const;
+  // Sets kWarmup (traffic_start_ns is stored) and prints progress each second
+  // until `end_ns`; nothing counts.
+  void warm_up(uint64_t start_ns, uint64_t end_ns);
+  // Samples the server's CPU, sets kMeasure, notes the generator's CPU time.
+  void open_window();
+  // Progress each second of the window [start_ns, end_ns), then closes it:
+  // kDrain, then the server's and the generator's CPU in the window go into
+  // r. The last second's line comes after that, so printing it cannot
+  // stretch the window. Returns when the window was closed; `interrupted`:
+  // a signal came before the last line.
+  uint64_t run_window(uint64_t start_ns, uint64_t end_ns, RunResult& r, bool& interrupted);
   int run_echo();
   int run_idle();
   int run_game();
@@ -67,6 +84,8 @@ class LoadRunner {
   uint64_t last_deliveries_ = 0;
   uint64_t last_tick_ns_ = 0;
   uint32_t epoch_ = 0;
+  int64_t window_server_ticks_ = -1;  // at open_window(); -1 without --server-pid
+  double window_self_cpu_s_ = 0.0;
 };
 
 }  // namespace ptnet::load

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "GameTraffic.h"
+#include "core/CpuSet.h"
 
 namespace ptnet::load {
 
@@ -13,19 +14,6 @@ namespace {
 
 double ms(uint64_t ns) { return double(ns) / 1e6; }
 double us(uint64_t ns) { return double(ns) / 1e3; }
-
-std::string cpu_list(const std::vector<int>& cpus) {
-  std::string s;
-  for (size_t i = 0; i < cpus.size();) {
-    size_t j = i;
-    while (j + 1 < cpus.size() && cpus[j + 1] == cpus[j] + 1) ++j;
-    if (!s.empty()) s += ',';
-    s += std::to_string(cpus[i]);
-    if (j > i) s += '-' + std::to_string(cpus[j]);
-    i = j + 1;
-  }
-  return s;
-}
 
 }  // namespace
 
@@ -55,7 +43,7 @@ void Report::header(const LoadOptions& o) {
                 addr, unsigned(o.port), grouped(o.conns, conns),
                 o.connect_rate > 0 ? std::to_string(uint64_t(o.connect_rate)).append("/s").c_str()
                                    : "unpaced",
-                o.duration_s, o.threads, cpu_list(o.cpus).c_str());
+                o.duration_s, o.threads, CpuSet::format(o.cpus).c_str());
   } else {
     char rate[48];
     if (o.open_loop())
@@ -65,7 +53,7 @@ void Report::header(const LoadOptions& o) {
     std::printf("ptnet-load echo: %s:%u, %s conns x depth %u, %u-byte payload (%u-byte frames), "
                 "%s, %.1f s warm-up + %.1f s measured, %u thread(s) on CPU %s\n",
                 addr, unsigned(o.port), grouped(o.conns, conns), o.depth, o.size, o.frame_bytes(),
-                rate, o.warmup_s, o.duration_s, o.threads, cpu_list(o.cpus).c_str());
+                rate, o.warmup_s, o.duration_s, o.threads, CpuSet::format(o.cpus).c_str());
   }
   std::fflush(stdout);
 }
@@ -195,7 +183,7 @@ void Report::header_game(const LoadOptions& o) {
               "%.1f s warm-up + %.1f s measured, heartbeat every %.3g s, %u thread(s) on CPU %s\n",
               o.mode_name(), addr, unsigned(o.port), grouped(o.users, users), o.user_base,
               o.user_base + (o.users - 1), grouped(o.rooms(), rooms), o.room_size, o.encoding_name(), text,
-              traffic, o.warmup_s, o.duration_s, o.heartbeat_s, o.threads, cpu_list(o.cpus).c_str());
+              traffic, o.warmup_s, o.duration_s, o.heartbeat_s, o.threads, CpuSet::format(o.cpus).c_str());
   std::fflush(stdout);
 }
 

@@ -25,6 +25,13 @@ class WorkerRing {
 
   io_uring* get() { return &ring_; }
 
+  // Smallest power of two >= v (at most 2^30): for sizing rings and buffers.
+  static uint32_t pow2_at_least(uint64_t v) {
+    uint32_t p = 1;
+    while (p < v && p < (1u << 30)) p <<= 1;
+    return p;
+  }
+
   // Never null: submits to make room when the SQ is full.
   io_uring_sqe* sqe() {
     io_uring_sqe* s = io_uring_get_sqe(&ring_);
