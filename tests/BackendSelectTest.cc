@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "io/Backend.h"
+#include "ptnet_config.h"
 
 namespace ptnet::io {
 namespace {
@@ -22,7 +23,10 @@ TEST_F(BackendSelectTest, AutoFallsBackToEpollWithAReasonWhenUringIsOff) {
   setenv("PTNET_DISABLE_IO_URING", "1", 1);
   std::string why;
   EXPECT_FALSE(uring_available(&why));
-  EXPECT_NE(why.find("PTNET_DISABLE_IO_URING"), std::string::npos);
+  EXPECT_FALSE(why.empty());
+#if PTNET_HAVE_IO_URING
+  EXPECT_NE(why.find("PTNET_DISABLE_IO_URING"), std::string::npos) << why;
+#endif
   cfg_.kind = BackendKind::Auto;
   std::string reason;
   int err = 0;
