@@ -147,7 +147,9 @@ int main(int argc, char** argv) {
   engine.request_stop();
   engine.wait();
   CounterSnapshot total = engine.counters();
-  PTNET_LOG_INFO("stopped: accepted %" PRIu64 ", frames in %" PRIu64 ", frames out %" PRIu64,
-                 total[Counter::Accepted], total[Counter::FramesIn], total[Counter::FramesOut]);
+  PTNET_LOG_INFO("stopped: accepted %" PRIu64 ", frames in %" PRIu64 ", frames out %" PRIu64
+                 ", loop passes %" PRIu64 ", receive-buffer shortfalls %" PRIu64,
+                 total[Counter::Accepted], total[Counter::FramesIn], total[Counter::FramesOut],
+                 total[Counter::LoopPasses], total[Counter::RecvNoBuffers]);
   return 0;
 }
