@@ -40,6 +40,12 @@ class AsioServerPool {
 
   AsioServerPool(const PeerSpec& spec, const PeerOptions& opt, OnAccept on_accept)
       : spec_(spec), opt_(opt), on_accept_(std::move(on_accept)) {}
+  // Stops and joins the pool, so an error thrown after Start() began the
+  // threads (e.g. the port is taken) unwinds instead of aborting.
+  ~AsioServerPool() {
+    Stop();
+    Join();
+  }
 
   // Starts the pool threads and listens; returns the bound port.
   unsigned Start() {
@@ -82,7 +88,8 @@ class AsioServerPool {
   }
 
   void Join() {
-    for (auto& t : worker_threads_) t.join();
+    for (auto& t : worker_threads_)
+      if (t.joinable()) t.join();
   }
 
  private:
