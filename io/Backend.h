@@ -44,6 +44,8 @@ class Backend {
   virtual void accept_multishot(int listen_fd, uint64_t user_data) = 0;
   virtual void recv_multishot(int fd, uint64_t user_data) = 0;
   virtual void send(int fd, const iovec* iov, unsigned iovcnt, uint64_t user_data) = 0;
+  // The most iovecs one send() takes.
+  virtual unsigned max_iov() const = 0;
   virtual void shutdown_fd(int fd) = 0;
   // Cancels one multishot operation (e.g. accept) by its user_data.
   virtual void cancel(int fd, uint64_t user_data) = 0;

@@ -114,6 +114,8 @@ void EpollBackend::try_send(int fd, FdState& s) {
   push(p.user_data, n < 0 ? -errno : int32_t(n), false);
 }
 
+unsigned EpollBackend::max_iov() const { return kMaxIov; }
+
 void EpollBackend::shutdown_fd(int fd) {
   ::shutdown(fd, SHUT_RDWR);
   FdState& s = state(fd);

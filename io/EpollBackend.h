@@ -27,6 +27,7 @@ class EpollBackend final : public Backend {
   void accept_multishot(int listen_fd, uint64_t user_data) override;
   void recv_multishot(int fd, uint64_t user_data) override;
   void send(int fd, const iovec* iov, unsigned iovcnt, uint64_t user_data) override;
+  unsigned max_iov() const override;
   void shutdown_fd(int fd) override;
   void cancel(int fd, uint64_t user_data) override;
   void release_buffer(uint16_t bid) override;

@@ -13,7 +13,7 @@ namespace ptnet::tcp {
 
 namespace {
 constexpr uint64_t kAcceptRetryNs = 10'000'000;
-constexpr unsigned kMaxIov = 8;
+constexpr unsigned kMaxIov = 64;
 }  // namespace
 
 const char* to_string(CloseReason r) {
@@ -304,7 +304,7 @@ void TcpService::before_wait(Shard&) {
       maybe_release(*c);
     } else if (!c->send_inflight_ && !c->out_.empty()) {
       iovec iov[kMaxIov];
-      const unsigned n = c->out_.gather(iov, kMaxIov);
+      const unsigned n = c->out_.gather(iov, std::min(kMaxIov, io_->max_iov()));
       io_->send(c->fd_, iov, n, ud(kOpSend, *c));
       c->send_inflight_ = true;
     }
