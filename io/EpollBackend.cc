@@ -32,6 +32,7 @@ int EpollBackend::init(const BackendConfig& cfg) {
   if (epoll_ctl(epfd_, EPOLL_CTL_ADD, event_fd_, &ev) < 0) return -errno;
   events_.resize(512);
   ready_.reserve(1024);
+  scratch_.reserve(1024);
   wake_mode_ = WakeMode::EventFd;
   description_ = "epoll (level-triggered, " + std::to_string(cfg.recv_buffers) + " x " +
                  std::to_string(cfg.recv_buffer_size) + " B receive buffers, wake by eventfd)";
@@ -86,21 +87,22 @@ void EpollBackend::send(int fd, const iovec* iov, unsigned iovcnt, uint64_t user
   FdState& s = state(fd);
   PTNET_ASSERT(!s.send.active);  // one send in flight per socket
   s.send.user_data = user_data;
-  std::memcpy(s.send.iov, iov, sizeof(iovec) * iovcnt);
-  s.send.iovcnt = iovcnt;
+  s.send.scratch_off = uint32_t(scratch_.size());
+  s.send.iovcnt = uint16_t(iovcnt);
   s.send.active = true;
-  s.send.queued = true;
+  scratch_.insert(scratch_.end(), iov, iov + iovcnt);
   to_send_.push_back(fd);
 }
 
-void EpollBackend::try_send(int fd, FdState& s) {
+void EpollBackend::try_send(int fd, FdState& s, iovec* iov, unsigned iovcnt) {
   PendingSend& p = s.send;
   msghdr m{};
-  m.msg_iov = p.iov;
-  m.msg_iovlen = p.iovcnt;
+  m.msg_iov = iov;
+  m.msg_iovlen = iovcnt;
   ssize_t n = sendmsg(fd, &m, MSG_NOSIGNAL | MSG_DONTWAIT);
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
     if (!p.want_out) {
+      p.parked.assign(iov, iov + iovcnt);
       p.want_out = true;
       update_interest(fd, s);
     }
@@ -109,6 +111,7 @@ void EpollBackend::try_send(int fd, FdState& s) {
   p.active = false;
   if (p.want_out) {
     p.want_out = false;
+    p.parked.clear();
     update_interest(fd, s);
   }
   push(p.user_data, n < 0 ? -errno : int32_t(n), false);
@@ -130,6 +133,7 @@ void EpollBackend::shutdown_fd(int fd) {
   if (s.send.active) {
     s.send.active = false;
     s.send.want_out = false;
+    s.send.parked.clear();
     push(s.send.user_data, -ECANCELED, false);
   }
   if (s.registered != 0) {
@@ -192,10 +196,10 @@ int EpollBackend::wait(Completion* out, int max, int64_t timeout_ns) {
   for (size_t i = 0; i < to_send_.size(); ++i) {
     int fd = to_send_[i];
     FdState& s = fds_[size_t(fd)];
-    s.send.queued = false;
-    if (s.send.active) try_send(fd, s);
+    if (s.send.active && !s.send.want_out) try_send(fd, s, &scratch_[s.send.scratch_off], s.send.iovcnt);
   }
   to_send_.clear();
+  scratch_.clear();
 
   if (ready_head_ == ready_.size()) {
     ready_.clear();
@@ -220,7 +224,7 @@ int EpollBackend::wait(Completion* out, int max, int64_t timeout_ns) {
       int fd = int(ev.data.u64);
       FdState& s = fds_[size_t(fd)];
       if ((ev.events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) && s.send.active && s.send.want_out)
-        try_send(fd, s);
+        try_send(fd, s, s.send.parked.data(), unsigned(s.send.parked.size()));
       if (ev.events & (EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLRDHUP)) {
         if (s.accept_armed) on_accept_ready(fd, s);
         else if (s.recv_armed) on_recv_ready(fd, s);

@@ -34,14 +34,17 @@ class EpollBackend final : public Backend {
   int wait(Completion* out, int max, int64_t timeout_ns) override;
 
  private:
-  static constexpr unsigned kMaxIov = 16;
+  static constexpr unsigned kMaxIov = 64;
+  // A send's iovecs live in scratch_ until wait() writes them; only a send
+  // that meets a full socket buffer keeps its own copy (`parked`) while it
+  // waits for EPOLLOUT, so the per-fd state stays small.
   struct PendingSend {
     uint64_t user_data = 0;
-    iovec iov[kMaxIov];
-    unsigned iovcnt = 0;
+    uint32_t scratch_off = 0;
+    uint16_t iovcnt = 0;
     bool active = false;
-    bool queued = false;    // on to_send_
-    bool want_out = false;  // waiting for EPOLLOUT
+    bool want_out = false;  // waiting for EPOLLOUT with `parked`
+    std::vector<iovec> parked;
   };
   struct FdState {
     uint64_t recv_ud = 0;
@@ -55,13 +58,14 @@ class EpollBackend final : public Backend {
   FdState& state(int fd);
   void update_interest(int fd, FdState& s);
   void push(uint64_t ud, int32_t res, bool more, bool has_buffer = false, uint16_t bid = 0);
-  void try_send(int fd, FdState& s);
+  void try_send(int fd, FdState& s, iovec* iov, unsigned iovcnt);
   void on_accept_ready(int fd, FdState& s);
   void on_recv_ready(int fd, FdState& s);
 
   int epfd_ = -1;
   std::vector<FdState> fds_;
   std::vector<int> to_send_;
+  std::vector<iovec> scratch_;  // iovecs of the sends queued in this pass
   std::vector<Completion> ready_;  // completions produced but not yet returned
   size_t ready_head_ = 0;
   std::vector<epoll_event> events_;
