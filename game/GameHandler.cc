@@ -19,6 +19,21 @@ constexpr uint64_t kQualityTickNs = 1'000'000'000;
 
 uint64_t unix_seconds() { return uint64_t(std::time(nullptr)); }
 
+// A session speaks JSON when its length headers are big-endian: the byte
+// order the first frame chose is the encoding.
+bool is_json(const Session& s) { return s.conn->order() == tcp::ByteOrder::Big; }
+
+// Bytes a whole frame of m may need (header included), and the encoder
+// that fills it; the two places that encode (a reply, a broadcast) share them.
+size_t frame_capacity(const Message& m, bool json) {
+  return 4 + (json ? JsonCodec::max_encoded_size(m) : BinaryCodec::encoded_size(m));
+}
+size_t encode_frame(const Message& m, bool json, uint8_t* out) {
+  const size_t n = json ? JsonCodec::encode(m, out + 4) : BinaryCodec::encode(m, out + 4);
+  tcp::Framer::write_header(out, uint32_t(n), json ? tcp::ByteOrder::Big : tcp::ByteOrder::Little);
+  return 4 + n;
+}
+
 bool is_client_type(MsgType t) {
   switch (t) {
     case MsgType::HeartBeat:
@@ -143,9 +158,8 @@ bool GameHandler::on_frame(tcp::TcpService&, tcp::Connection& c, const uint8_t* 
   auto* s = static_cast<Session*>(c.user);
   if (PTNET_UNLIKELY(s == nullptr)) return false;
   s->last_rx_ns = shard_.now_ns();
-  s->json = c.order() == tcp::ByteOrder::Big;
   Message m;
-  const DecodeStatus st = s->json ? json_.decode(body, len, &m) : BinaryCodec::decode(body, len, &m);
+  const DecodeStatus st = is_json(*s) ? json_.decode(body, len, &m) : BinaryCodec::decode(body, len, &m);
   if (PTNET_UNLIKELY(st != DecodeStatus::Ok)) {
     error(*s, error_for(st), to_string(st));
     if (s->state == Session::State::AwaitConnect) tcp_->close_after_flush(c);
@@ -360,11 +374,10 @@ void GameHandler::on_move(Session& s, const Message& m) {
 // ---- output -----------------------------------------------------------------
 
 void GameHandler::reply(Session& s, const Message& m) {
-  const size_t cap = 4 + (s.json ? JsonCodec::max_encoded_size(m) : BinaryCodec::encoded_size(m));
+  const bool json = is_json(s);
+  const size_t cap = frame_capacity(m, json);
   if (scratch_.size() < cap) scratch_.resize(cap);
-  const size_t n = s.json ? JsonCodec::encode(m, scratch_.data() + 4) : BinaryCodec::encode(m, scratch_.data() + 4);
-  tcp::Framer::write_header(scratch_.data(), uint32_t(n), s.json ? tcp::ByteOrder::Big : tcp::ByteOrder::Little);
-  tcp_->send_bytes(*s.conn, scratch_.data(), n + 4);
+  tcp_->send_bytes(*s.conn, scratch_.data(), encode_frame(m, json, scratch_.data()));
 }
 
 void GameHandler::error(Session& s, ErrorCode code, std::string_view text) {
@@ -384,12 +397,9 @@ void GameHandler::system_message(Session& s, std::string_view text) {
 }
 
 tcp::SharedFrame* GameHandler::encode_shared(const Message& m, bool json) {
-  const size_t cap = json ? JsonCodec::max_encoded_size(m) : BinaryCodec::encoded_size(m);
-  tcp::SharedFrame* f = tcp::SharedFrame::create(uint32_t(4 + cap));
+  tcp::SharedFrame* f = tcp::SharedFrame::create(uint32_t(frame_capacity(m, json)));
   if (f == nullptr) return nullptr;
-  const size_t n = json ? JsonCodec::encode(m, f->data() + 4) : BinaryCodec::encode(m, f->data() + 4);
-  tcp::Framer::write_header(f->data(), uint32_t(n), json ? tcp::ByteOrder::Big : tcp::ByteOrder::Little);
-  f->size = uint32_t(4 + n);
+  f->size = uint32_t(encode_frame(m, json, f->data()));
   return f;
 }
 
@@ -431,7 +441,7 @@ void GameHandler::deliver_local(uint32_t room, tcp::SharedFrame* bin, const Sess
   for (Session* member : it->second) {
     if (member == exclude) continue;
     tcp::SharedFrame* f = bin;
-    if (member->json) {
+    if (is_json(*member)) {
       if (json == nullptr) {  // one JSON encoding per shard, shared by its JSON members
         Message m;
         if (BinaryCodec::decode(bin->data() + 4, bin->size - 4, &m) != DecodeStatus::Ok) continue;

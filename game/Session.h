@@ -21,7 +21,6 @@ struct Session {
   GameHandler* owner;
   tcp::Connection* conn;
   State state = State::AwaitConnect;
-  bool json = false;             // decided by the first frame
   uint32_t user_id = 0;
   uint64_t location = 0;         // in the UserDirectory while Active
   uint64_t opened_ns;

@@ -246,10 +246,10 @@ int UringBackend::wait(Completion* out, int max, int64_t timeout_ns) {
   }
   io_uring_cq_advance(&ring_, seen);
   if (!eventfd_armed_) arm_eventfd();
-  if (PTNET_UNLIKELY(*ring_.cq.koverflow != overflows_seen_)) {
+  if (PTNET_UNLIKELY(cq_overflows() != overflows_seen_)) {
     // Nothing is lost (the kernel keeps them, IORING_FEAT_NODROP, and the
     // next enter flushes them), but the CQ is too small for the load.
-    overflows_seen_ = *ring_.cq.koverflow;
+    overflows_seen_ = cq_overflows();
     PTNET_LOG_WARN("io_uring completion queue overflowed (%u so far): raise --sq-entries", overflows_seen_);
   }
   return n;
