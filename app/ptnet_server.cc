@@ -16,10 +16,10 @@
 
 #include "tcp/EchoHandler.h"
 #include "app/ServerOptions.h"
-#include "core/Clock.h"
+#include "base/Clock.h"
 #include "core/CpuSet.h"
 #include "core/Engine.h"
-#include "core/Log.h"
+#include "base/Log.h"
 #include "game/GameServer.h"
 #include "game/MsgType.h"
 #include "game/Quality.h"

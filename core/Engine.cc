@@ -4,7 +4,7 @@
 #include <cstring>
 
 #include "core/CpuSet.h"
-#include "core/Log.h"
+#include "base/Log.h"
 
 namespace ptnet {
 

@@ -6,9 +6,9 @@
 #include <cstring>
 #include <string>
 
-#include "core/Clock.h"
+#include "base/Clock.h"
 #include "core/Engine.h"
-#include "core/Log.h"
+#include "base/Log.h"
 #include "io/UserData.h"
 
 namespace ptnet {

@@ -23,7 +23,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "core/Assert.h"
+#include "base/Assert.h"
 
 namespace ptnet {
 

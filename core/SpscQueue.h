@@ -28,7 +28,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "core/Assert.h"
+#include "base/Assert.h"
 
 namespace ptnet {
 

@@ -11,7 +11,7 @@
 
 #include <cstdint>
 
-#include "core/Assert.h"
+#include "base/Assert.h"
 
 namespace ptnet {
 

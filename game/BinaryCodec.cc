@@ -7,7 +7,7 @@
 #include <cstring>
 #include <utility>
 
-#include "core/Assert.h"
+#include "base/Assert.h"
 #include "game/MessageLayout.h"
 
 namespace ptnet::game {

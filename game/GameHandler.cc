@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <ctime>
 
-#include "core/Log.h"
+#include "base/Log.h"
 #include "game/BinaryCodec.h"
 #include "game/GameServer.h"
 #include "game/GameStats.h"

@@ -1,6 +1,6 @@
 #include "game/GameServer.h"
 
-#include "core/Assert.h"
+#include "base/Assert.h"
 #include "game/GameHandler.h"
 
 namespace ptnet::game {

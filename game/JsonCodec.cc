@@ -12,7 +12,7 @@
 #include <emmintrin.h>
 #endif
 
-#include "core/Assert.h"
+#include "base/Assert.h"
 #include "game/BinaryCodec.h"
 #include "game/MessageLayout.h"
 

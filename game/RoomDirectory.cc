@@ -6,7 +6,7 @@
 #include <atomic>
 #include <bit>
 
-#include "core/Assert.h"
+#include "base/Assert.h"
 
 namespace ptnet::game {
 

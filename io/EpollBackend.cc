@@ -7,7 +7,7 @@
 #include <cstring>
 #include <string>
 
-#include "core/Assert.h"
+#include "base/Assert.h"
 #include "io/UserData.h"
 
 namespace ptnet::io {

@@ -7,8 +7,8 @@
 #include <cstring>
 #include <string>
 
-#include "core/Assert.h"
-#include "core/Log.h"
+#include "base/Assert.h"
+#include "base/Log.h"
 #include "io/UserData.h"
 
 namespace ptnet::io {

@@ -19,7 +19,7 @@
 #include <cstring>
 #include <type_traits>
 
-#include "core/Assert.h"
+#include "base/Assert.h"
 #include "tcp/ByteOrder.h"
 #include "tcp/FrameStatus.h"
 

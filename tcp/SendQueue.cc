@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "core/Assert.h"
+#include "base/Assert.h"
 
 namespace ptnet::tcp {
 

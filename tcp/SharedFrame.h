@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "core/Assert.h"
+#include "base/Assert.h"
 
 namespace ptnet::tcp {
 

@@ -6,7 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "core/Log.h"
+#include "base/Log.h"
 #include "tcp/Socket.h"
 
 namespace ptnet::tcp {

@@ -2,7 +2,7 @@
 // order is kept per shard pair, and a full queue is refused and counted.
 #include <gtest/gtest.h>
 
-#include "tests/PingPongService.h"
+#include "bench/micro/PingPongService.h"
 #include "tests/TestServer.h"
 
 namespace ptnet::test {

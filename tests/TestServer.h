@@ -12,7 +12,7 @@
 
 #include "core/CpuSet.h"
 #include "core/Engine.h"
-#include "core/Log.h"
+#include "base/Log.h"
 #include "io/Backend.h"
 #include "tcp/EchoHandler.h"
 #include "tcp/TcpService.h"

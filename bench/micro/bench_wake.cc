@@ -4,7 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include "io/Backend.h"
-#include "tests/PingPongService.h"
+#include "bench/micro/PingPongService.h"
 
 namespace {
 

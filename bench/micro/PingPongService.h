@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "core/Clock.h"
+#include "base/Clock.h"
 #include "core/CpuSet.h"
 #include "core/Engine.h"
 
