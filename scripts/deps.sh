@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(g++ meson ninja-build pkg-config liburing-dev libxxhash-dev libmimalloc-dev
       libgtest-dev libgmock-dev libbenchmark-dev libboost-dev libcli11-dev
-      libsimdjson-dev libfmt-dev libhiredis-dev libenet-dev python3 procps)
+      libsimdjson-dev libsodium-dev libenet-dev python3 procps)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
