@@ -18,7 +18,7 @@ Engine::~Engine() {
 void Engine::shard_ready(uint32_t id, int err, io::BackendKind kind, const std::string& description,
                          const std::string& fallback_reason) {
   if (err == 0) {
-    if (kind == io::BackendKind::Epoll && cfg_.io.kind == io::BackendKind::Auto)
+    if (kind == io::BackendKind::Epoll && cfg_.io.kind == io::BackendKind::Auto && !fallback_reason.empty())
       PTNET_LOG_WARN("shard %u: io_uring is off (%s): falling back to epoll", id,
                      fallback_reason.c_str());
     PTNET_LOG_INFO("shard %u on cpu %d: %s", id, shards_[id]->cpu(), description.c_str());
@@ -29,11 +29,31 @@ void Engine::shard_ready(uint32_t id, int err, io::BackendKind kind, const std::
   ready_state_.notify_all();
 }
 
+int Engine::plan_cpus(const EngineConfig& cfg, std::vector<int>* out) {
+  std::vector<int> cpus = cfg.cpus;
+  if (cpus.empty()) {
+    cpus = CpuSet::affinity();
+    if (cpus.size() > kMaxShards && (cfg.max_shards == 0 || cfg.max_shards > kMaxShards)) {
+      PTNET_LOG_WARN("%zu CPUs in the affinity mask: running the first %zu (the most shards ptnet runs); "
+                     "choose them with --cpus", cpus.size(), kMaxShards);
+      cpus.resize(kMaxShards);
+    }
+  }
+  if (cfg.max_shards != 0 && cpus.size() > cfg.max_shards) cpus.resize(cfg.max_shards);
+  if (cpus.size() > kMaxShards) {
+    PTNET_LOG_ERROR("%zu shards requested: ptnet runs at most %zu (cap them with --shards)", cpus.size(),
+                    kMaxShards);
+    return -EINVAL;
+  }
+  *out = std::move(cpus);
+  return 0;
+}
+
 int Engine::start(ServiceFactory factory) {
   PTNET_ASSERT(shards_.empty());
   factory_ = std::move(factory);
-  std::vector<int> cpus = cfg_.cpus.empty() ? CpuSet::affinity() : cfg_.cpus;
-  if (cfg_.max_shards != 0 && cpus.size() > cfg_.max_shards) cpus.resize(cfg_.max_shards);
+  std::vector<int> cpus;
+  if (int err = plan_cpus(cfg_, &cpus); err < 0) return err;
   const size_t n = cpus.size();
   for (size_t i = 0; i < n; ++i) shards_.push_back(std::make_unique<Shard>(*this, uint32_t(i), cpus[i]));
   for (size_t i = 0; i < n * n; ++i) mailboxes_.push_back(std::make_unique<Mailbox>(cfg_.mailbox_capacity));

@@ -19,21 +19,31 @@
 #include "core/ShardCounters.h"
 #include "core/ShardMessage.h"
 #include "core/SpscQueue.h"
+#include "io/Backend.h"
 #include "io/BackendConfig.h"
 
 namespace ptnet {
 
 struct EngineConfig {
+  // Creates a shard's backend on the shard's thread. Empty: io::make_backend
+  // (the production path). Tests plug in a scripted fake here.
+  using BackendFactory = std::function<std::unique_ptr<io::Backend>(const io::BackendConfig&)>;
+
   std::vector<int> cpus;            // one shard per CPU; empty: the affinity mask
   size_t max_shards = 0;            // 0: no cap
   io::BackendConfig io;
   size_t mailbox_capacity = 8192;   // messages per ordered shard pair
   uint64_t shutdown_grace_ns = 5'000'000'000;  // flush budget on stop
   uint64_t timer_tick_ns = 1'000'000;
+  BackendFactory backend_factory;
 };
 
 class Engine {
  public:
+  // The mailbox matrix grows with shards squared, and per-shard sets (the
+  // game's room masks) are sized for this many.
+  static constexpr size_t kMaxShards = 128;
+
   // Called on each shard's thread after its backend exists: add services.
   using ServiceFactory = std::function<void(Shard&)>;
 
@@ -41,6 +51,11 @@ class Engine {
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
+
+  // The CPUs start() will run shards on: cfg.cpus, or the affinity mask
+  // capped at kMaxShards (with a warning); then cfg.max_shards applies.
+  // Returns -EINVAL (and logs why) when cfg.cpus names more than kMaxShards.
+  static int plan_cpus(const EngineConfig& cfg, std::vector<int>* out);
 
   // Returns 0, or the first shard's negated errno (then everything started
   // so far is stopped and joined).

@@ -71,14 +71,21 @@ int Shard::setup() {
     engine_.shard_ready(id_, -err, io::BackendKind::Auto, "", "");
     return -err;
   }
-  std::string fallback;
-  backend_ = io::make_backend(engine_.cfg_.io, &fallback, &err);
-  if (!backend_) {
-    PTNET_LOG_ERROR("shard %u: no I/O backend: %s%s%s", id_, std::strerror(-err),
-                    fallback.empty() ? "" : "; ", fallback.c_str());
-    engine_.shard_ready(id_, err, io::BackendKind::Auto, "", fallback);
-    return err;
+  io::BackendResult made;
+  if (engine_.cfg_.backend_factory) {
+    made.backend = engine_.cfg_.backend_factory(engine_.cfg_.io);
+    if (!made.backend) made.error = -ENODEV;
+  } else {
+    made = io::make_backend(engine_.cfg_.io);
   }
+  const std::string& fallback = made.fallback_reason;
+  if (!made.backend) {
+    PTNET_LOG_ERROR("shard %u: no I/O backend: %s%s%s", id_, std::strerror(-made.error),
+                    fallback.empty() ? "" : "; ", fallback.c_str());
+    engine_.shard_ready(id_, made.error, io::BackendKind::Auto, "", fallback);
+    return made.error;
+  }
+  backend_ = std::move(made.backend);
   now_ns_ = monotonic_ns();
   timers_ = std::make_unique<TimerWheel>(now_ns_, engine_.cfg_.timer_tick_ns);
   engine_.factory_(*this);

@@ -80,35 +80,35 @@ bool uring_available(std::string* why) {
 #endif
 }
 
-std::unique_ptr<Backend> make_backend(const BackendConfig& cfg, std::string* fallback_reason,
-                                      int* error) {
-  *error = 0;
-  std::string why;
+BackendResult make_backend(const BackendConfig& cfg) {
+  BackendResult r;
   if (cfg.kind != BackendKind::Epoll) {
 #if PTNET_HAVE_IO_URING
-    if (uring_available(&why)) {
+    if (uring_available(&r.fallback_reason)) {
       auto b = std::make_unique<UringBackend>();
       int err = b->init(cfg);
-      if (err == 0) return b;
-      why = std::string("io_uring init failed: ") + std::strerror(-err);
+      if (err == 0) {
+        r.backend = std::move(b);
+        return r;
+      }
+      r.fallback_reason = std::string("io_uring init failed: ") + std::strerror(-err);
     }
 #else
-    uring_available(&why);
+    uring_available(&r.fallback_reason);
 #endif
     if (cfg.kind == BackendKind::Uring) {
-      *error = -ENOSYS;
-      if (fallback_reason) *fallback_reason = why;
-      return nullptr;
+      r.error = -ENOSYS;
+      return r;
     }
-    if (fallback_reason) *fallback_reason = why;
   }
   auto b = std::make_unique<EpollBackend>();
   int err = b->init(cfg);
   if (err != 0) {
-    *error = err;
-    return nullptr;
+    r.error = err;
+    return r;
   }
-  return b;
+  r.backend = std::move(b);
+  return r;
 }
 
 }  // namespace ptnet::io

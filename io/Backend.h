@@ -68,6 +68,9 @@ class Backend {
   virtual void wake(Backend& target);
 
   WakeMode wake_mode() const { return wake_mode_; }
+  // The fd another ring may post an IORING_OP_MSG_RING to, or -1 when this
+  // backend cannot be woken that way (then wake() falls back to notify()).
+  virtual int msg_ring_fd() const { return -1; }
 
  protected:
   Backend() = default;
@@ -80,12 +83,18 @@ class Backend {
   std::string description_;
 };
 
+// What make_backend() produced: a backend, or an error (negated errno), and
+// when Auto fell back to epoll (or Uring was refused), the reason why.
+struct BackendResult {
+  std::unique_ptr<Backend> backend;
+  int error = 0;
+  std::string fallback_reason;
+};
+
 // Creates the backend for the calling thread (io_uring rings are bound to
 // their creator). With BackendKind::Auto, io_uring is tried first and epoll
-// is used if io_uring cannot be set up; `fallback_reason` then says why.
-// Returns nullptr and sets `error` (negated errno) when nothing works.
-std::unique_ptr<Backend> make_backend(const BackendConfig& cfg, std::string* fallback_reason,
-                                      int* error);
+// is used if io_uring cannot be set up.
+BackendResult make_backend(const BackendConfig& cfg);
 
 // Whether io_uring can be used here at all (compiled in, not disabled by
 // sysctl, ring setup permitted). Sets `why` when it cannot.

@@ -28,44 +28,37 @@ TEST_F(BackendSelectTest, AutoFallsBackToEpollWithAReasonWhenUringIsOff) {
   EXPECT_NE(why.find("PTNET_DISABLE_IO_URING"), std::string::npos) << why;
 #endif
   cfg_.kind = BackendKind::Auto;
-  std::string reason;
-  int err = 0;
-  auto b = make_backend(cfg_, &reason, &err);
-  ASSERT_NE(b, nullptr);
-  EXPECT_EQ(b->kind(), BackendKind::Epoll);
-  EXPECT_FALSE(reason.empty());
-  EXPECT_NE(b->description().find("epoll"), std::string::npos);
+  BackendResult r = make_backend(cfg_);
+  ASSERT_NE(r.backend, nullptr);
+  EXPECT_EQ(r.backend->kind(), BackendKind::Epoll);
+  EXPECT_FALSE(r.fallback_reason.empty());
+  EXPECT_NE(r.backend->description().find("epoll"), std::string::npos);
 }
 
 TEST_F(BackendSelectTest, ExplicitUringRefusesWhenUringIsOff) {
   setenv("PTNET_DISABLE_IO_URING", "1", 1);
   cfg_.kind = BackendKind::Uring;
-  std::string reason;
-  int err = 0;
-  EXPECT_EQ(make_backend(cfg_, &reason, &err), nullptr);
-  EXPECT_LT(err, 0);
-  EXPECT_FALSE(reason.empty());
+  BackendResult r = make_backend(cfg_);
+  EXPECT_EQ(r.backend, nullptr);
+  EXPECT_LT(r.error, 0);
+  EXPECT_FALSE(r.fallback_reason.empty());
 }
 
 TEST_F(BackendSelectTest, ExplicitEpollIsHonoured) {
   cfg_.kind = BackendKind::Epoll;
-  std::string reason;
-  int err = 0;
-  auto b = make_backend(cfg_, &reason, &err);
-  ASSERT_NE(b, nullptr);
-  EXPECT_EQ(b->kind(), BackendKind::Epoll);
+  BackendResult r = make_backend(cfg_);
+  ASSERT_NE(r.backend, nullptr);
+  EXPECT_EQ(r.backend->kind(), BackendKind::Epoll);
 }
 
 TEST_F(BackendSelectTest, AutoPicksUringWhereItWorks) {
   std::string why;
   if (!uring_available(&why)) GTEST_SKIP() << why;
   cfg_.kind = BackendKind::Auto;
-  std::string reason;
-  int err = 0;
-  auto b = make_backend(cfg_, &reason, &err);
-  ASSERT_NE(b, nullptr);
-  EXPECT_EQ(b->kind(), BackendKind::Uring);
-  EXPECT_NE(b->description().find("io_uring"), std::string::npos);
+  BackendResult r = make_backend(cfg_);
+  ASSERT_NE(r.backend, nullptr);
+  EXPECT_EQ(r.backend->kind(), BackendKind::Uring);
+  EXPECT_NE(r.backend->description().find("io_uring"), std::string::npos);
 }
 
 }  // namespace

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
+
+#include "core/Engine.h"
+
 namespace ptnet {
 namespace {
 
@@ -33,6 +37,28 @@ TEST(CpuSetTest, AffinityIsNonEmptyAndAscending) {
   auto cpus = CpuSet::affinity();
   ASSERT_FALSE(cpus.empty());
   for (size_t i = 1; i < cpus.size(); ++i) EXPECT_LT(cpus[i - 1], cpus[i]);
+}
+
+}  // namespace
+}  // namespace ptnet
+
+namespace ptnet {
+namespace {
+
+TEST(EnginePlanTest, MoreShardsThanTheEngineRunsAreRefusedNotAsserted) {
+  EngineConfig cfg;
+  for (int i = 0; i < int(Engine::kMaxShards) + 1; ++i) cfg.cpus.push_back(i);
+  std::vector<int> planned;
+  EXPECT_EQ(Engine::plan_cpus(cfg, &planned), -EINVAL);
+  cfg.max_shards = Engine::kMaxShards;  // --shards caps the list
+  EXPECT_EQ(Engine::plan_cpus(cfg, &planned), 0);
+  EXPECT_EQ(planned.size(), Engine::kMaxShards);
+}
+
+TEST(EnginePlanTest, DefaultIsTheAffinityMask) {
+  std::vector<int> planned;
+  ASSERT_EQ(Engine::plan_cpus(EngineConfig{}, &planned), 0);
+  EXPECT_EQ(planned, CpuSet::affinity());
 }
 
 }  // namespace
