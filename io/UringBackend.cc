@@ -17,7 +17,6 @@ namespace {
 constexpr uint16_t kBufGroup = 0;
 constexpr uint64_t kEventFdUd = UserData::encode(kOpWake, 0, 0);
 constexpr uint64_t kMsgRingUd = UserData::encode(kOpWake, 1, 0);
-constexpr uint64_t kMsgRingSourceUd = UserData::encode(kOpInternal, 1, 0);
 // A broadcast queues one reference per frame, so a member that receives many
 // frames in one pass needs many iovecs to go out in one send.
 constexpr size_t kMaxIovPerSend = 64;
@@ -103,6 +102,11 @@ int UringBackend::init(const BackendConfig& cfg) {
   // per cross-shard round trip, and ~30% less CPU), and it rides in the
   // sender's next submit instead of costing a write(2).
   wake_mode_ = cfg.wake == WakeMode::EventFd ? WakeMode::EventFd : WakeMode::MsgRing;
+  std::string wake_note;
+  if (wake_mode_ == WakeMode::MsgRing && !probe_msg_ring()) {
+    wake_mode_ = WakeMode::EventFd;
+    wake_note = "; IORING_OP_MSG_RING unsupported by this kernel: waking by eventfd";
+  }
   arm_eventfd();
 
   description_ = std::string("io_uring (") + got + ", " + std::to_string(cfg.sq_entries) +
@@ -110,16 +114,25 @@ int UringBackend::init(const BackendConfig& cfg) {
                  std::to_string(cfg.recv_buffers) + " x " + std::to_string(cfg.recv_buffer_size) +
                  " B provided buffers, wake by " + to_string(wake_mode_) + ")";
   if (!refused.empty()) description_ += "; refused: " + refused;
+  description_ += wake_note;
   return 0;
 }
 
+void UringBackend::submit_now() {
+  // The kernel copies each sendmsg's msghdr and iovecs while it submits, so
+  // the scratch is free again once io_uring_submit() returns.
+  io_uring_submit(&ring_);
+  msgs_used_ = 0;
+  iovs_used_ = 0;
+}
+
+// Every caller prepares the SQE it gets before calling get_sqe() again or
+// anything that submits: a taken SQE is submitted with the next batch
+// whatever it holds.
 io_uring_sqe* UringBackend::get_sqe() {
   io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
   if (PTNET_UNLIKELY(sqe == nullptr)) {
-    // SQ full within one pass: hand what we have to the kernel now.
-    io_uring_submit(&ring_);
-    msgs_used_ = 0;
-    iovs_used_ = 0;
+    submit_now();  // SQ full within one pass: hand what we have to the kernel now
     sqe = io_uring_get_sqe(&ring_);
     PTNET_ASSERT(sqe != nullptr);
   }
@@ -149,25 +162,25 @@ void UringBackend::recv_multishot(int fd, uint64_t user_data) {
 
 void UringBackend::send(int fd, const iovec* iov, unsigned iovcnt, uint64_t user_data) {
   PTNET_ASSERT(iovcnt > 0 && iovcnt <= kMaxIovPerSend);
-  io_uring_sqe* sqe = get_sqe();
   if (iovcnt == 1) {
+    io_uring_sqe* sqe = get_sqe();
     io_uring_prep_send(sqe, fd, iov[0].iov_base, iov[0].iov_len, MSG_NOSIGNAL);
-  } else {
-    if (msgs_used_ == msgs_.size() || iovs_used_ + iovcnt > iovs_.size()) {
-      io_uring_submit(&ring_);
-      msgs_used_ = 0;
-      iovs_used_ = 0;
-      sqe = get_sqe();
-    }
-    iovec* dst = &iovs_[iovs_used_];
-    std::memcpy(dst, iov, sizeof(iovec) * iovcnt);
-    iovs_used_ += iovcnt;
-    msghdr* m = &msgs_[msgs_used_++];
-    *m = msghdr{};
-    m->msg_iov = dst;
-    m->msg_iovlen = iovcnt;
-    io_uring_prep_sendmsg(sqe, fd, m, MSG_NOSIGNAL);
+    io_uring_sqe_set_data64(sqe, user_data);
+    return;
   }
+  // Make room in the msghdr/iovec scratch BEFORE taking an SQE: submitting
+  // with a taken but unprepared SQE would hand the kernel whatever that slot
+  // held one ring lap ago (an old sendmsg, replayed on a stale msghdr).
+  if (msgs_used_ == msgs_.size() || iovs_used_ + iovcnt > iovs_.size()) submit_now();
+  io_uring_sqe* sqe = get_sqe();  // may submit too: that also empties the scratch
+  iovec* dst = &iovs_[iovs_used_];
+  std::memcpy(dst, iov, sizeof(iovec) * iovcnt);
+  iovs_used_ += iovcnt;
+  msghdr* m = &msgs_[msgs_used_++];
+  *m = msghdr{};
+  m->msg_iov = dst;
+  m->msg_iovlen = iovcnt;
+  io_uring_prep_sendmsg(sqe, fd, m, MSG_NOSIGNAL);
   io_uring_sqe_set_data64(sqe, user_data);
 }
 
@@ -189,14 +202,43 @@ void UringBackend::release_buffer(uint16_t bid) {
   io_uring_buf_ring_add(br_, buffers_.data(bid), buffers_.size(), bid, br_mask_, br_pending_++);
 }
 
+uint32_t UringBackend::wake_target_index(Backend& target) {
+  for (uint32_t i = 0; i < wake_targets_.size(); ++i)
+    if (wake_targets_[i] == &target) return i;
+  wake_targets_.push_back(&target);
+  return uint32_t(wake_targets_.size() - 1);
+}
+
 void UringBackend::wake(Backend& target) {
-  if (wake_mode_ == WakeMode::MsgRing && msg_ring_ok_ && target.kind() == BackendKind::Uring) {
+  const int fd = target.msg_ring_fd();
+  if (wake_mode_ == WakeMode::MsgRing && msg_ring_ok_ && fd >= 0) {
     io_uring_sqe* sqe = get_sqe();
-    io_uring_prep_msg_ring(sqe, static_cast<UringBackend&>(target).ring_fd(), 0, kMsgRingUd, 0);
-    io_uring_sqe_set_data64(sqe, kMsgRingSourceUd);
+    io_uring_prep_msg_ring(sqe, fd, 0, kMsgRingUd, 0);
+    io_uring_sqe_set_data64(sqe, UserData::encode(kOpMsgRingSent, wake_target_index(target), 0));
     return;
   }
   target.notify();
+}
+
+void UringBackend::on_msg_ring_sent(uint64_t user_data, int res) {
+  if (PTNET_LIKELY(res >= 0)) return;
+  // The target's sleeping_ flag was already cleared by the sender, so this
+  // wake-up must still happen: resend it by eventfd, and wake every target
+  // that way from now on.
+  if (msg_ring_ok_)
+    PTNET_LOG_WARN("IORING_OP_MSG_RING failed (%s): waking other shards by eventfd from now on",
+                   std::strerror(-res));
+  msg_ring_ok_ = false;
+  const uint32_t i = UserData::slot(user_data);
+  if (i < wake_targets_.size()) wake_targets_[i]->notify();
+}
+
+bool UringBackend::probe_msg_ring() {
+  io_uring_probe* probe = io_uring_get_probe_ring(&ring_);
+  if (probe == nullptr) return false;
+  const bool ok = io_uring_opcode_supported(probe, IORING_OP_MSG_RING) != 0;
+  io_uring_free_probe(probe);
+  return ok;
 }
 
 uint32_t UringBackend::cq_overflows() const { return *ring_.cq.koverflow; }
@@ -232,7 +274,7 @@ int UringBackend::wait(Completion* out, int max, int64_t timeout_ns) {
     if (op < kFirstServiceOp) {
       ++seen;
       if (ud == kEventFdUd) eventfd_armed_ = false;
-      if (ud == kMsgRingSourceUd && cqe->res < 0) msg_ring_ok_ = false;  // wake by eventfd from now on
+      if (op == kOpMsgRingSent) on_msg_ring_sent(ud, cqe->res);
       continue;
     }
     if (n == max) break;

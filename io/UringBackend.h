@@ -9,6 +9,7 @@
 
 #include <liburing.h>
 
+#include <cstdint>
 #include <vector>
 
 #include "io/Backend.h"
@@ -36,13 +37,17 @@ class UringBackend final : public Backend {
   int wait(Completion* out, int max, int64_t timeout_ns) override;
   void wake(Backend& target) override;
 
-  int ring_fd() const { return ring_.ring_fd; }
+  int msg_ring_fd() const override { return ring_.ring_fd; }
   // CQEs the kernel had to hold back because the CQ was full (kept, not lost).
   uint32_t cq_overflows() const;
 
  private:
   io_uring_sqe* get_sqe();
+  void submit_now();
   void arm_eventfd();
+  uint32_t wake_target_index(Backend& target);
+  void on_msg_ring_sent(uint64_t user_data, int res);
+  bool probe_msg_ring();
 
   io_uring ring_{};
   bool ring_ok_ = false;
@@ -60,6 +65,10 @@ class UringBackend final : public Backend {
   uint64_t event_value_ = 0;
   bool eventfd_armed_ = false;
   bool msg_ring_ok_ = true;
+  // Backends this one has woken by MSG_RING, indexed by the slot of the
+  // source completion's user_data, so a failed MSG_RING can be resent by
+  // eventfd to the right target. Targets outlive the engine's shards.
+  std::vector<Backend*> wake_targets_;
   uint32_t overflows_seen_ = 0;
 };
 

@@ -16,14 +16,25 @@ TEST(UserDataTest, RoundTripsOpSlotAndGeneration) {
       }
 }
 
-TEST(UserDataTest, GenerationIsTruncatedTo24BitsAndWraps) {
+TEST(UserDataTest, GenerationIsTruncatedTo24BitsAndWrapsSkippingZero) {
   EXPECT_EQ(UserData::gen(UserData::encode(1, 2, 0x1000001)), 1u);
-  EXPECT_EQ(UserData::next_gen(0xFFFFFF), 0u);
+  EXPECT_EQ(ConnId::next_gen(0xFFFFFF), 1u);
+  EXPECT_EQ(ConnId::next_gen(1), 2u);
+}
+
+TEST(UserDataTest, CarriesAConnIdUnchanged) {
+  const ConnId id{77, 0x123456};
+  const uint64_t ud = UserData::encode(42, id);
+  EXPECT_EQ(UserData::op(ud), 42);
+  EXPECT_EQ(UserData::conn(ud), id);
+  EXPECT_EQ(ConnId::unpack(id.pack()), id);
+  EXPECT_NE(id.pack(), 0u);
+  EXPECT_FALSE(ConnId{}.valid());
 }
 
 TEST(UserDataTest, ReusedSlotWithNewGenerationDiffers) {
   const uint64_t old_ud = UserData::encode(17, 42, 7);
-  const uint64_t new_ud = UserData::encode(17, 42, UserData::next_gen(7));
+  const uint64_t new_ud = UserData::encode(17, 42, ConnId::next_gen(7));
   EXPECT_NE(old_ud, new_ud);
   EXPECT_EQ(UserData::slot(old_ud), UserData::slot(new_ud));
 }
