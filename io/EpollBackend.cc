@@ -165,8 +165,14 @@ void EpollBackend::on_accept_ready(int fd, FdState& s) {
     }
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
     if (errno == ECONNABORTED) continue;
-    // EMFILE, ENFILE, ENOBUFS...: report and stay armed, as io_uring does.
-    push(s.accept_ud, -errno, true);
+    // EMFILE, ENFILE, ENOBUFS, ENOMEM...: end the operation, as io_uring's
+    // multishot accept does. Staying armed on a level-triggered listener
+    // whose backlog cannot be accepted would spin the shard; the service
+    // backs off and re-arms.
+    const int err = errno;
+    s.accept_armed = false;
+    update_interest(fd, s);
+    push(s.accept_ud, -err, false);
     return;
   }
 }
@@ -191,8 +197,8 @@ void EpollBackend::on_recv_ready(int fd, FdState& s) {
   push(s.recv_ud, n == 0 ? 0 : -errno, false);
 }
 
-int EpollBackend::wait(Completion* out, int max, int64_t timeout_ns) {
-  // Sends first: most complete right here without touching epoll.
+void EpollBackend::flush_sends() {
+  // Most sends complete right here without touching epoll.
   for (size_t i = 0; i < to_send_.size(); ++i) {
     int fd = to_send_[i];
     FdState& s = fds_[size_t(fd)];
@@ -200,38 +206,51 @@ int EpollBackend::wait(Completion* out, int max, int64_t timeout_ns) {
   }
   to_send_.clear();
   scratch_.clear();
+}
 
-  if (ready_head_ == ready_.size()) {
-    ready_.clear();
-    ready_head_ = 0;
-    timespec ts{};
-    timespec* tsp = nullptr;
-    if (timeout_ns >= 0) {
-      ts.tv_sec = timeout_ns / 1'000'000'000;
-      ts.tv_nsec = timeout_ns % 1'000'000'000;
-      tsp = &ts;
-    }
-    int n = epoll_pwait2(epfd_, events_.data(), int(events_.size()), tsp, nullptr);
-    if (n < 0) return errno == EINTR ? 0 : -errno;
-    for (int i = 0; i < n; ++i) {
-      const epoll_event& ev = events_[size_t(i)];
-      if (ev.data.u64 == kEventFdTag) {
-        uint64_t v;
-        ssize_t r = read(event_fd_, &v, sizeof v);
-        (void)r;
-        continue;
-      }
-      int fd = int(ev.data.u64);
-      FdState& s = fds_[size_t(fd)];
-      if ((ev.events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) && s.send.active && s.send.want_out)
-        try_send(fd, s, s.send.parked.data(), unsigned(s.send.parked.size()));
-      if (ev.events & (EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLRDHUP)) {
-        if (s.accept_armed) on_accept_ready(fd, s);
-        else if (s.recv_armed) on_recv_ready(fd, s);
-      }
-    }
-    if (n == int(events_.size()) && events_.size() < 8192) events_.resize(events_.size() * 2);
+int EpollBackend::poll(int64_t timeout_ns) {
+  timespec ts{};
+  timespec* tsp = nullptr;
+  if (timeout_ns >= 0) {
+    ts.tv_sec = timeout_ns / 1'000'000'000;
+    ts.tv_nsec = timeout_ns % 1'000'000'000;
+    tsp = &ts;
   }
+  int n = epoll_pwait2(epfd_, events_.data(), int(events_.size()), tsp, nullptr);
+  if (n < 0) return errno == EINTR ? 0 : -errno;
+  for (int i = 0; i < n; ++i) {
+    const epoll_event& ev = events_[size_t(i)];
+    if (ev.data.u64 == kEventFdTag) {
+      uint64_t v;
+      ssize_t r = read(event_fd_, &v, sizeof v);
+      (void)r;
+      continue;
+    }
+    int fd = int(ev.data.u64);
+    FdState& s = fds_[size_t(fd)];
+    if ((ev.events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) && s.send.active && s.send.want_out)
+      try_send(fd, s, s.send.parked.data(), unsigned(s.send.parked.size()));
+    if (ev.events & (EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLRDHUP)) {
+      if (s.accept_armed) on_accept_ready(fd, s);
+      else if (s.recv_armed) on_recv_ready(fd, s);
+    }
+  }
+  if (n == int(events_.size()) && events_.size() < 8192) events_.resize(events_.size() * 2);
+  return 0;
+}
+
+int EpollBackend::wait(Completion* out, int max, int64_t timeout_ns) {
+  flush_sends();
+  // Poll once per pass whatever is already waiting (then without sleeping):
+  // a shard that completes sends every pass must still read its sockets,
+  // accept, and resume sends parked on EPOLLOUT.
+  // Completions left from the last pass stay first. The backlog is bounded
+  // by what can be outstanding: receive buffers, one send per socket, one
+  // accept burst.
+  ready_.erase(ready_.begin(), ready_.begin() + ptrdiff_t(ready_head_));
+  ready_head_ = 0;
+  const int err = poll(ready_head_ < ready_.size() ? 0 : timeout_ns);
+  if (err < 0) return err;
   int count = 0;
   while (count < max && ready_head_ < ready_.size()) out[count++] = ready_[ready_head_++];
   return count;

@@ -61,6 +61,9 @@ class EpollBackend final : public Backend {
   void try_send(int fd, FdState& s, iovec* iov, unsigned iovcnt);
   void on_accept_ready(int fd, FdState& s);
   void on_recv_ready(int fd, FdState& s);
+  void flush_sends();
+  // One epoll_pwait2 and the completions it produces; 0 or a negated errno.
+  int poll(int64_t timeout_ns);
 
   int epfd_ = -1;
   std::vector<FdState> fds_;
