@@ -204,7 +204,7 @@ void GameHandler::on_connect(Session& s, const Message& m) {
     tcp_->close_after_flush(*s.conn);
     return;
   }
-  const uint64_t loc = UserDirectory::location(shard_.id(), s.conn->slot(), s.conn->gen());
+  const uint64_t loc = UserDirectory::location(shard_.id(), s.conn->id());
   switch (server_.users().claim(m.user_id, loc)) {
     case UserDirectory::Claim::Ok: break;
     case UserDirectory::Claim::Duplicate:
@@ -407,21 +407,22 @@ void GameHandler::broadcast(uint32_t room, const Message& m, const Session* excl
   tcp::SharedFrame* bin = encode_shared(m, false);
   if (bin == nullptr) return;
   const size_t e = server_.rooms().entry(room);
-  uint64_t mask = e == RoomDirectory::kFull ? 0 : server_.rooms().shard_mask(e);
-  mask &= ~(uint64_t(1) << shard_.id());
-  while (mask != 0) {
-    const uint32_t target = uint32_t(__builtin_ctzll(mask));
-    mask &= mask - 1;
+  ShardMask mask = e == RoomDirectory::kFull ? ShardMask{} : server_.rooms().shard_mask(e);
+  mask.reset(shard_.id());
+  mask.for_each([&](uint32_t target) {
     // The target shard gets its own copy and owns it from here on.
     tcp::SharedFrame* copy = tcp::SharedFrame::create(bin->size);
-    if (copy == nullptr) continue;
+    if (copy == nullptr) {
+      stats_.add(GameStats::FanoutDropped);
+      return;
+    }
     std::copy(bin->data(), bin->data() + bin->size, copy->data());
     ShardMessage msg{&GameHandler::on_room_cast, copy, room, reinterpret_cast<uint64_t>(&server_)};
     if (!shard_.post(target, msg)) {
       copy->release();
       stats_.add(GameStats::FanoutDropped);
     }
-  }
+  });
   deliver_local(room, bin, exclude);
   bin->release();
 }

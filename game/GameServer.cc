@@ -1,9 +1,12 @@
 #include "game/GameServer.h"
 
 #include "base/Assert.h"
+#include "core/Engine.h"
 #include "game/GameHandler.h"
 
 namespace ptnet::game {
+
+static_assert(RoomDirectory::kMaxShards >= Engine::kMaxShards, "a room's shard mask must cover every shard");
 
 GameServer::GameServer(const GameConfig& cfg, size_t shards)
     : cfg_(cfg),

@@ -1,4 +1,4 @@
-// room_id -> which shards have members (a 64-bit mask) and how many members
+// room_id -> which shards have members (a ShardMask) and how many members
 // the room has in all, shared by every shard without a lock. A broadcast
 // reads the mask once and sends one mailbox message per other shard whose
 // bit is set. Each shard flips only its own bit (when its local member
@@ -10,11 +10,13 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "game/ShardMask.h"
+
 namespace ptnet::game {
 
 class RoomDirectory {
  public:
-  static constexpr size_t kMaxShards = 64;
+  static constexpr size_t kMaxShards = ShardMask::kBits;
   static constexpr size_t kFull = SIZE_MAX;
 
   explicit RoomDirectory(size_t max_rooms);
@@ -29,7 +31,7 @@ class RoomDirectory {
   uint32_t join(size_t entry, uint32_t shard, bool first_local);
   // Removes a member; `last_local`: the shard has none left.
   uint32_t leave(size_t entry, uint32_t shard, bool last_local);
-  uint64_t shard_mask(size_t entry) const;
+  ShardMask shard_mask(size_t entry) const;
   uint32_t member_count(size_t entry) const;
 
  private:
@@ -37,7 +39,7 @@ class RoomDirectory {
   size_t bytes_ = 0;
   void* mem_ = nullptr;
   uint32_t* keys_ = nullptr;
-  uint64_t* shards_ = nullptr;
+  uint64_t* shards_ = nullptr;  // ShardMask::kWords words per entry
   uint64_t* counts_ = nullptr;
 };
 

@@ -11,6 +11,9 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "base/Assert.h"
+#include "base/ConnId.h"
+
 namespace ptnet::game {
 
 class UserDirectory {
@@ -22,12 +25,14 @@ class UserDirectory {
   UserDirectory(const UserDirectory&) = delete;
   UserDirectory& operator=(const UserDirectory&) = delete;
 
-  // Packs a location; never 0 (0 means offline).
-  static uint64_t location(uint32_t shard, uint32_t slot, uint32_t gen) {
-    return (uint64_t(shard + 1) << 56) | (uint64_t(gen & 0xFFFFFF) << 32) | slot;
+  // Packs a location: the shard in the top byte, the connection's ConnId
+  // below (base/ConnId.h); never 0 (0 means offline).
+  static uint64_t location(uint32_t shard, ConnId conn) {
+    PTNET_ASSERT(shard < 255);
+    return (uint64_t(shard + 1) << 56) | conn.pack();
   }
   static uint32_t shard_of(uint64_t loc) { return uint32_t(loc >> 56) - 1; }
-  static uint64_t conn_id_of(uint64_t loc) { return loc & 0x00FFFFFFFFFFFFFFull; }
+  static ConnId conn_of(uint64_t loc) { return ConnId::unpack(loc & 0x00FFFFFFFFFFFFFFull); }
 
   // Any thread. user_id must not be 0; loc must not be 0.
   Claim claim(uint32_t user_id, uint64_t loc);

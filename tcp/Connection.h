@@ -1,14 +1,18 @@
 // One accepted TCP connection. Allocated from its shard's slab, addressed
-// by (slot, generation) and touched only by that shard's thread. The
-// TcpService owns it; a handler may keep `user` for its own per-connection
-// state (owned by the handler) and must not keep the Connection pointer past
-// on_close().
+// by a ConnId (slot, generation) and touched only by that shard's thread.
+// The TcpService owns it and drives its ConnState (tcp/ConnState.h); a
+// handler may keep `user` for its own per-connection state (owned by the
+// handler) and must not keep the Connection pointer past on_close(): keep
+// the ConnId and look it up with TcpService::find().
 #pragma once
 
 #include <cstdint>
 
+#include "base/Assert.h"
+#include "base/ConnId.h"
 #include "core/Timer.h"
 #include "tcp/CloseReason.h"
+#include "tcp/ConnState.h"
 #include "tcp/Framer.h"
 #include "tcp/SendQueue.h"
 
@@ -18,16 +22,15 @@ class TcpService;
 
 class Connection {
  public:
-  Connection(TcpService* owner, int fd, uint32_t slot, uint32_t gen, ByteOrder order,
-             uint32_t max_frame)
-      : owner_(owner), fd_(fd), slot_(slot), gen_(gen), framer_(order, max_frame) {}
+  Connection(TcpService* owner, int fd, ConnId id, ByteOrder order, uint32_t max_frame)
+      : owner_(owner), fd_(fd), id_(id), framer_(order, max_frame) {}
 
   int fd() const { return fd_; }
-  uint32_t slot() const { return slot_; }
-  uint32_t gen() const { return gen_; }
-  // Stable handle for lookups from elsewhere (e.g. another shard's message).
-  uint64_t id() const { return (uint64_t(gen_) << 32) | slot_; }
-  bool closing() const { return closing_ || close_requested_; }
+  ConnId id() const { return id_; }
+  ConnState state() const { return state_; }
+  // Output may still be queued (Open, or Draining towards a close).
+  bool accepts_output() const { return state_ == ConnState::Open || state_ == ConnState::Draining; }
+  bool reading() const { return state_ == ConnState::Open; }
   ByteOrder order() const { return framer_.order(); }
   size_t queued_bytes() const { return out_.bytes(); }
 
@@ -36,17 +39,22 @@ class Connection {
  private:
   friend class TcpService;
 
+  void transition(ConnState to) {
+    PTNET_ASSERT(can_transition(state_, to));
+    state_ = to;
+  }
+  // Nothing the kernel holds names this connection any more.
+  bool idle_in_kernel() const { return !recv_armed_ && !send_inflight_; }
+
   TcpService* owner_;
   int fd_;
-  uint32_t slot_;
-  uint32_t gen_;
+  ConnId id_;
+  ConnState state_ = ConnState::Open;
+  CloseReason close_reason_ = CloseReason::Handler;  // for Draining / CloseRequested
+  // Operations the kernel holds (not state: they end on their own completions).
   bool recv_armed_ = false;
   bool send_inflight_ = false;
-  bool dirty_ = false;
-  bool closing_ = false;         // fd shut down; waiting for in-flight ops
-  bool close_after_flush_ = false;
-  bool close_requested_ = false;  // close at the end of this loop pass
-  CloseReason linger_reason_ = CloseReason::Handler;
+  bool dirty_ = false;  // on the service's dirty list
   // Byte-order detection (TcpConfig::detect_order): the first bytes wait
   // here until the handler has seen enough of them to choose.
   static constexpr uint8_t kDetectBytes = 5;

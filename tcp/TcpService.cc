@@ -16,20 +16,6 @@ constexpr uint64_t kAcceptRetryNs = 10'000'000;
 constexpr unsigned kMaxIov = 64;
 }  // namespace
 
-const char* to_string(CloseReason r) {
-  switch (r) {
-    case CloseReason::PeerClosed: return "peer closed";
-    case CloseReason::RecvError: return "receive error";
-    case CloseReason::SendError: return "send error";
-    case CloseReason::BadFrame: return "bad frame length";
-    case CloseReason::SlowReader: return "slow reader";
-    case CloseReason::Handler: return "closed by handler";
-    case CloseReason::LingerTimeout: return "linger timeout";
-    case CloseReason::Shutdown: return "shutdown";
-  }
-  return "?";
-}
-
 TcpService::TcpService(const TcpConfig& cfg, std::unique_ptr<ConnectionHandler> handler)
     : cfg_(cfg),
       handler_(std::move(handler)),
@@ -42,7 +28,7 @@ TcpService::~TcpService() {
   for (Connection* c : slots_) {
     if (c == nullptr) continue;
     if (c->linger_.armed()) shard_->timers().cancel(c->linger_);
-    if (c->fd_ >= 0) ::close(c->fd_);
+    if (c->fd_ >= 0) ::close(c->fd_);  // the ring is gone or going: nothing can name it now
     c->out_.clear(pools_);
     conns_.destroy(c);
   }
@@ -80,16 +66,11 @@ void TcpService::arm_recv(Connection& c) {
   c.recv_armed_ = true;
 }
 
-Connection* TcpService::lookup(uint64_t user_data) const {
-  const uint32_t slot = io::UserData::slot(user_data);
-  if (PTNET_UNLIKELY(slot >= slots_.size())) return nullptr;
-  Connection* c = slots_[slot];
-  if (PTNET_UNLIKELY(c == nullptr || c->gen_ != io::UserData::gen(user_data))) return nullptr;
+Connection* TcpService::find(ConnId id) const {
+  if (PTNET_UNLIKELY(id.slot >= slots_.size())) return nullptr;
+  Connection* c = slots_[id.slot];
+  if (PTNET_UNLIKELY(c == nullptr || !(c->id_ == id))) return nullptr;
   return c;
-}
-
-Connection* TcpService::find(uint64_t id) {
-  return lookup(io::UserData::encode(0, uint32_t(id), uint32_t(id >> 32)));
 }
 
 // ---- accept -------------------------------------------------------------
@@ -139,7 +120,7 @@ void TcpService::open(int fd) {
     slots_.push_back(nullptr);
     gens_.push_back(1);
   }
-  Connection* c = conns_.create(this, fd, slot, gens_[slot], cfg_.order, cfg_.max_frame);
+  Connection* c = conns_.create(this, fd, ConnId{slot, gens_[slot]}, cfg_.order, cfg_.max_frame);
   if (c == nullptr) {
     free_slots_.push_back(slot);
     counters_->add(Counter::ErrAccept);
@@ -175,7 +156,7 @@ void TcpService::feed(Connection& c, const uint8_t* data, uint32_t len) {
     c.framer_.set_order(handler_->detect_order(c.detect_, Connection::kDetectBytes, cfg_.order));
     c.detect_have_ = Connection::kDetectDone;
     feed_framer(c, c.detect_, Connection::kDetectBytes);
-    if (c.closing() || c.close_after_flush_ || len == 0) return;
+    if (!c.reading() || len == 0) return;
   }
   feed_framer(c, data, len);
 }
@@ -186,7 +167,7 @@ void TcpService::feed_framer(Connection& c, const uint8_t* data, uint32_t len) {
   const FrameStatus st = c.framer_.feed(data, len, [&](const uint8_t* body, uint32_t n) {
     ++frames;
     keep = handler_->on_frame(*this, c, body, n);
-    return keep && !c.closing() && !c.close_after_flush_;
+    return keep && c.reading();
   });
   counters_->add(Counter::FramesIn, frames);
   if (PTNET_UNLIKELY(st != FrameStatus::Ok)) {
@@ -199,34 +180,32 @@ void TcpService::feed_framer(Connection& c, const uint8_t* data, uint32_t len) {
 }
 
 void TcpService::on_recv(const io::Completion& cqe) {
-  Connection* c = lookup(cqe.user_data);
+  Connection* c = find(io::UserData::conn(cqe.user_data));
   if (PTNET_UNLIKELY(c == nullptr)) {
     if (cqe.has_buffer) io_->release_buffer(cqe.buf_id);
     return;
   }
   if (!cqe.more) c->recv_armed_ = false;
   if (PTNET_LIKELY(cqe.res > 0)) {
-    if (PTNET_LIKELY(!c->closing() && !c->close_after_flush_))
-      feed(*c, io_->buffer(cqe.buf_id), uint32_t(cqe.res));
-    io_->release_buffer(cqe.buf_id);
-    if (!c->recv_armed_ && !c->closing_ && !c->close_after_flush_) arm_recv(*c);
+    if (PTNET_LIKELY(c->reading())) feed(*c, io_->buffer(cqe.buf_id), uint32_t(cqe.res));
   } else if (cqe.res == 0) {
     close(*c, CloseReason::PeerClosed);
   } else if (cqe.res == -ENOBUFS) {
-    // The shard ran out of receive buffers; the connection is fine.
-    counters_->add(Counter::RecvNoBuffers);
-    if (!c->recv_armed_ && !c->closing_ && !c->close_after_flush_) arm_recv(*c);
-  } else if (!c->closing_) {
+    counters_->add(Counter::RecvNoBuffers);  // the shard ran out of receive buffers; the connection is fine
+  } else if (c->state_ != ConnState::Closed) {
     if (cqe.res != -ECANCELED) counters_->add(Counter::ErrRecv);
     close(*c, CloseReason::RecvError);
   }
+  // Whatever the result, a buffer the completion carries goes back.
+  if (cqe.has_buffer) io_->release_buffer(cqe.buf_id);
+  if (!c->recv_armed_ && c->reading()) arm_recv(*c);
   maybe_release(*c);
 }
 
 // ---- send ---------------------------------------------------------------
 
 bool TcpService::send_bytes(Connection& c, const void* data, size_t len) {
-  if (PTNET_UNLIKELY(c.closing())) return false;
+  if (PTNET_UNLIKELY(!c.accepts_output())) return false;
   if (PTNET_UNLIKELY(c.out_.bytes() + len > cfg_.max_send_queue)) {
     counters_->add(Counter::ErrSendQueueFull);
     request_close(c, CloseReason::SlowReader);
@@ -241,7 +220,7 @@ bool TcpService::send_bytes(Connection& c, const void* data, size_t len) {
 }
 
 bool TcpService::send_shared(Connection& c, SharedFrame* f) {
-  if (PTNET_UNLIKELY(c.closing())) return false;
+  if (PTNET_UNLIKELY(!c.accepts_output())) return false;
   if (PTNET_UNLIKELY(c.out_.bytes() + f->size > cfg_.max_send_queue)) {
     counters_->add(Counter::ErrSendQueueFull);
     request_close(c, CloseReason::SlowReader);
@@ -257,7 +236,7 @@ bool TcpService::send_shared(Connection& c, SharedFrame* f) {
 }
 
 bool TcpService::send_frame(Connection& c, const uint8_t* body, uint32_t len) {
-  if (PTNET_UNLIKELY(c.closing())) return false;
+  if (PTNET_UNLIKELY(!c.accepts_output())) return false;
   if (PTNET_UNLIKELY(c.out_.bytes() + Framer::kHeaderSize + len > cfg_.max_send_queue)) {
     counters_->add(Counter::ErrSendQueueFull);
     request_close(c, CloseReason::SlowReader);
@@ -275,40 +254,49 @@ bool TcpService::send_frame(Connection& c, const uint8_t* body, uint32_t len) {
 }
 
 void TcpService::request_close(Connection& c, CloseReason r) {
-  if (c.closing_ || c.close_requested_) return;
-  c.close_requested_ = true;
-  c.linger_reason_ = r;
-  if (!c.dirty_) {  // even with a send in flight: before_wait() must see it
-    c.dirty_ = true;
-    c.next_dirty_ = dirty_head_;
-    dirty_head_ = &c;
-  }
+  if (c.state_ == ConnState::CloseRequested || c.state_ == ConnState::Closed) return;
+  c.transition(ConnState::CloseRequested);
+  c.close_reason_ = r;
+  push_dirty(c);  // even with a send in flight: before_wait() must see it
 }
 
-void TcpService::mark_dirty(Connection& c) {
-  if (c.dirty_ || c.send_inflight_) return;
+void TcpService::push_dirty(Connection& c) {
+  if (c.dirty_) return;
   c.dirty_ = true;
   c.next_dirty_ = dirty_head_;
   dirty_head_ = &c;
 }
 
+void TcpService::mark_dirty(Connection& c) {
+  if (!c.send_inflight_) push_dirty(c);
+}
+
+void TcpService::flush(Connection& c) {
+  if (c.state_ == ConnState::CloseRequested) close(c, c.close_reason_);
+  if (c.state_ == ConnState::Closed) {
+    maybe_release(c);
+  } else if (!c.send_inflight_ && !c.out_.empty()) {
+    iovec iov[kMaxIov];
+    const unsigned n = c.out_.gather(iov, std::min(kMaxIov, io_->max_iov()));
+    io_->send(c.fd_, iov, n, ud(kOpSend, c));
+    c.send_inflight_ = true;
+  }
+}
+
 void TcpService::before_wait(Shard&) {
-  Connection* c = dirty_head_;
-  dirty_head_ = nullptr;
-  while (c != nullptr) {
-    Connection* next = c->next_dirty_;
-    c->next_dirty_ = nullptr;
-    c->dirty_ = false;
-    if (c->close_requested_ && !c->closing_) close(*c, c->linger_reason_);
-    if (c->closing_) {
-      maybe_release(*c);
-    } else if (!c->send_inflight_ && !c->out_.empty()) {
-      iovec iov[kMaxIov];
-      const unsigned n = c->out_.gather(iov, std::min(kMaxIov, io_->max_iov()));
-      io_->send(c->fd_, iov, n, ud(kOpSend, *c));
-      c->send_inflight_ = true;
+  // Until the list stays empty: a close run here tells its handler, which
+  // may queue frames to other connections (a member leaving a room), and
+  // those must leave in this pass, not at the next wake-up.
+  while (dirty_head_ != nullptr) {
+    Connection* c = dirty_head_;
+    dirty_head_ = nullptr;
+    while (c != nullptr) {
+      Connection* next = c->next_dirty_;
+      c->next_dirty_ = nullptr;
+      c->dirty_ = false;
+      flush(*c);  // may free c
+      c = next;
     }
-    c = next;
   }
 }
 
@@ -317,14 +305,15 @@ void TcpService::on_send_cqe(void* ctx, const io::Completion& c) {
 }
 
 void TcpService::on_send(const io::Completion& cqe) {
-  Connection* c = lookup(cqe.user_data);
+  Connection* c = find(io::UserData::conn(cqe.user_data));
   if (PTNET_UNLIKELY(c == nullptr)) return;
+  PTNET_ASSERT(c->send_inflight_);
   c->send_inflight_ = false;
   if (PTNET_LIKELY(cqe.res > 0)) {
     counters_->add(Counter::BytesOut, uint64_t(cqe.res));
     c->out_.consume(pools_, size_t(cqe.res));
   }
-  if (PTNET_UNLIKELY(c->closing_)) {
+  if (PTNET_UNLIKELY(c->state_ == ConnState::Closed)) {
     maybe_release(*c);
     return;
   }
@@ -335,7 +324,7 @@ void TcpService::on_send(const io::Completion& cqe) {
     return;
   }
   if (!c->out_.empty()) mark_dirty(*c);
-  else if (c->close_after_flush_) close(*c, c->linger_reason_);
+  else if (c->state_ == ConnState::Draining) close(*c, c->close_reason_);
   maybe_release(*c);
 }
 
@@ -348,9 +337,9 @@ void TcpService::on_linger(Timer& t, uint64_t) {
 }
 
 void TcpService::close_after_flush(Connection& c, CloseReason r) {
-  if (c.closing_ || c.close_after_flush_) return;
-  c.close_after_flush_ = true;
-  c.linger_reason_ = r;
+  if (c.state_ != ConnState::Open) return;
+  c.transition(ConnState::Draining);
+  c.close_reason_ = r;
   if (c.out_.empty() && !c.send_inflight_) {
     close(c, r);
     return;
@@ -359,27 +348,27 @@ void TcpService::close_after_flush(Connection& c, CloseReason r) {
 }
 
 void TcpService::close(Connection& c, CloseReason r) {
-  if (c.closing_) return;
-  c.closing_ = true;
+  if (c.state_ == ConnState::Closed) return;
+  c.transition(ConnState::Closed);
   if (c.linger_.armed()) shard_->timers().cancel(c.linger_);
   handler_->on_close(*this, c, r);
   counters_->add(Counter::Closed);
-  // Every pending operation on the socket now completes promptly; the
-  // kernel keeps the socket alive for them after close().
+  // Every pending operation on the socket now completes promptly. The fd
+  // itself stays open until the last of them is back (maybe_release): an
+  // operation queued but not yet submitted names the fd NUMBER, and a
+  // number closed now could be reused by another shard's accept before the
+  // next submit, arming our stale recv on someone else's socket.
   io_->shutdown_fd(c.fd_);
-  ::close(c.fd_);
-  c.fd_ = -1;
-  // Released later, from the completion that ends the last operation
-  // (maybe_release() is called by every path that gets here).
 }
 
 void TcpService::maybe_release(Connection& c) {
-  if (!c.closing_ || c.recv_armed_ || c.send_inflight_ || c.dirty_) return;
+  if (c.state_ != ConnState::Closed || !c.idle_in_kernel() || c.dirty_) return;
+  ::close(c.fd_);
+  c.fd_ = -1;
   c.out_.clear(pools_);
-  const uint32_t slot = c.slot_;
+  const uint32_t slot = c.id_.slot;
   slots_[slot] = nullptr;
-  gens_[slot] = io::UserData::next_gen(gens_[slot]);
-  if (gens_[slot] == 0) gens_[slot] = 1;
+  gens_[slot] = ConnId::next_gen(gens_[slot]);
   free_slots_.push_back(slot);
   conns_.destroy(&c);
   --live_;
@@ -399,13 +388,13 @@ void TcpService::stop_accepting(Shard&) {
 
 bool TcpService::drained(const Shard&) const {
   for (const Connection* c : slots_)
-    if (c != nullptr && !c->closing_ && (!c->out_.empty() || c->send_inflight_)) return false;
+    if (c != nullptr && c->state_ != ConnState::Closed && (!c->out_.empty() || c->send_inflight_)) return false;
   return true;
 }
 
 void TcpService::close_all(Shard&) {
   for (Connection* c : slots_) {
-    if (c == nullptr || c->closing_) continue;
+    if (c == nullptr || c->state_ == ConnState::Closed) continue;
     close(*c, CloseReason::Shutdown);
     maybe_release(*c);
   }

@@ -62,7 +62,8 @@ class TcpService final : public ShardService {
   // Stops reading; closes once queued output is flushed (or linger_ns passes).
   void close_after_flush(Connection& c, CloseReason r = CloseReason::Handler);
 
-  Connection* find(uint64_t id);
+  // The live connection with this handle, or nullptr (closed, reused slot).
+  Connection* find(ConnId id) const;
   Shard& shard() { return *shard_; }
   ConnectionHandler& handler() { return *handler_; }
   const TcpConfig& config() const { return cfg_; }
@@ -84,12 +85,13 @@ class TcpService final : public ShardService {
   void open(int fd);
   void feed(Connection& c, const uint8_t* data, uint32_t len);
   void feed_framer(Connection& c, const uint8_t* data, uint32_t len);
+  // Puts c on the dirty list (once) so before_wait() flushes or closes it.
+  void push_dirty(Connection& c);
+  // push_dirty() unless a send is in flight (its completion re-marks it).
   void mark_dirty(Connection& c);
+  void flush(Connection& c);
   void maybe_release(Connection& c);
-  Connection* lookup(uint64_t user_data) const;
-  uint64_t ud(uint8_t op, const Connection& c) const {
-    return io::UserData::encode(op, c.slot_, c.gen_);
-  }
+  static uint64_t ud(uint8_t op, const Connection& c) { return io::UserData::encode(op, c.id_); }
 
   TcpConfig cfg_;
   std::unique_ptr<ConnectionHandler> handler_;

@@ -439,5 +439,40 @@ TEST_F(GameLimitsTest, SilentConnectionIsClosedAndCountedAsTimeout) {
   EXPECT_TRUE(chatty.recv(&r));
 }
 
+// Regression (issue: "more than 64 CPUs aborts at start in game mode"): the
+// room's shard set was one 64-bit word and the server asserted on shard 64.
+// 70 shards (on however many CPUs there are); clients join one room until
+// some land on shards 64 and up; one chat reaches every member once.
+TEST(GameManyShardsTest, RoomSpansShardsBeyondSixtyFour) {
+  constexpr size_t kShards = 70;
+  game::GameServer game({}, kShards);
+  TestServer server;
+  tcp::TcpConfig tcfg;
+  tcfg.detect_order = true;
+  EngineConfig ecfg;
+  ecfg.mailbox_capacity = 64;
+  ecfg.io.recv_buffers = 16;
+  ASSERT_EQ(server.start(tcfg, kShards, [&](Shard& s) { return game.make_handler(s, 64 * 1024); }, ecfg), 0);
+  auto high_shards = [&] {
+    uint64_t n = 0;
+    for (size_t i = 64; i < kShards; ++i) n += server.engine().shard(i).counters().get(Counter::Accepted);
+    return n;
+  };
+  std::vector<std::unique_ptr<GameClient>> members;
+  for (uint32_t id = 1; id <= 400 && (members.size() < 8 || high_shards() < 2); ++id) {
+    members.push_back(std::make_unique<GameClient>());
+    ASSERT_TRUE(members.back()->connect(server.port()));
+    ASSERT_TRUE(members.back()->login(id, 9));
+  }
+  ASSERT_GE(high_shards(), 2u) << "premise: members on shards 64 and up";
+  ASSERT_TRUE(members.front()->send(chat(1, 9, "to all shards")));
+  for (auto& m : members) {
+    Received r;
+    ASSERT_TRUE(m->recv_type(MsgType::ChatMessage, &r));
+    EXPECT_EQ(r.text, "to all shards");
+  }
+  EXPECT_EQ(game.stats().fanout_dropped, 0u);
+}
+
 }  // namespace
 }  // namespace ptnet::test
