@@ -100,7 +100,13 @@ int Shard::setup() {
 void Shard::run() {
   thread_ = pthread_self();
   if (setup() == 0) loop();
-  services_.clear();  // services release their sockets on the shard's own thread
+  // Services release their sockets on the shard's own thread. The backend
+  // outlives them (other threads may still notify() it until the engine has
+  // joined every shard), so an operation the kernel still holds here - only
+  // possible when the close budget ran out or the loop failed - can complete
+  // into memory a service has freed; the sockets are closed, so at worst
+  // the kernel reads stale bytes towards a socket that is going away.
+  services_.clear();
 }
 
 size_t Shard::drain_mailboxes() {
@@ -171,7 +177,9 @@ void Shard::loop() {
     if (next != UINT64_MAX) timeout = next > now_ns_ ? int64_t(next - now_ns_) : 0;
     if (phase_ != Phase::Running && (timeout < 0 || timeout > kStopPollNs)) timeout = kStopPollNs;
     if (timeout != 0) {
-      sleeping_.store(true, std::memory_order_relaxed);
+      // Release: a poster whose exchange() sees this also sees backend_
+      // (set up before this thread first sleeps).
+      sleeping_.store(true, std::memory_order_release);
       std::atomic_thread_fence(std::memory_order_seq_cst);  // pairs with post()
       if (!mailboxes_empty() || (phase_ == Phase::Running && stop_requested_.load())) timeout = 0;
     }

@@ -16,9 +16,19 @@
 //    is -ENOBUFS or > 0 the connection is fine and the caller re-arms.
 //  - send: the data must stay valid until the completion; the iovec array
 //    itself only until the call returns. A completion may report fewer bytes
-//    than asked (the caller sends the rest).
+//    than asked (the caller sends the rest), or -EAGAIN when the backend
+//    could not queue the send this pass (the caller retries later).
 //  - shutdown_fd: every pending operation on the socket completes promptly
 //    (with 0, -EPIPE or -ECANCELED); the caller then closes the fd.
+//  - recvmsg_multishot (UDP): like recv_multishot, one datagram per
+//    completion; datagram() reads its payload and source address. A
+//    datagram larger than a receive buffer is reported truncated (datagram()
+//    returns false) and must be dropped. An operation that ends (more ==
+//    false) with -ENOBUFS or a transient error is re-armed by the caller.
+//  - sendto (UDP): one datagram of `len` bytes at `data` to `to`; the bytes
+//    must stay valid until the completion, the address only until the call
+//    returns. res is the bytes sent or a negated errno (a datagram the
+//    kernel could not take is lost, as on the wire).
 #pragma once
 
 #include <sys/uio.h>
@@ -27,8 +37,10 @@
 #include <memory>
 #include <string>
 
+#include "base/SockAddr.h"
 #include "io/BackendConfig.h"
 #include "io/Completion.h"
+#include "io/Datagram.h"
 #include "io/RecvBufferPool.h"
 
 namespace ptnet::io {
@@ -47,6 +59,11 @@ class Backend {
   // The most iovecs one send() takes.
   virtual unsigned max_iov() const = 0;
   virtual void shutdown_fd(int fd) = 0;
+  virtual void recvmsg_multishot(int fd, uint64_t user_data) = 0;
+  // Reads the datagram a recvmsg_multishot completion carries (c.has_buffer);
+  // false when it is malformed or was truncated.
+  virtual bool datagram(const Completion& c, Datagram* out) const = 0;
+  virtual void sendto(int fd, const uint8_t* data, uint32_t len, const SockAddr& to, uint64_t user_data) = 0;
   // Cancels one multishot operation (e.g. accept) by its user_data.
   virtual void cancel(int fd, uint64_t user_data) = 0;
 

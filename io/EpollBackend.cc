@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -79,7 +80,33 @@ void EpollBackend::recv_multishot(int fd, uint64_t user_data) {
   FdState& s = state(fd);
   s.recv_ud = user_data;
   s.recv_armed = true;
+  s.recv_datagrams = false;
   update_interest(fd, s);
+}
+
+void EpollBackend::recvmsg_multishot(int fd, uint64_t user_data) {
+  recv_multishot(fd, user_data);
+  state(fd).recv_datagrams = true;
+}
+
+void EpollBackend::sendto(int fd, const uint8_t* data, uint32_t len, const SockAddr& to, uint64_t user_data) {
+  OutDatagram& d = udp_out_.emplace_back();
+  d.fd = fd;
+  d.len = len;
+  d.data = data;
+  d.user_data = user_data;
+  d.to_len = to.to_sockaddr(&d.to);
+}
+
+bool EpollBackend::datagram(const Completion& c, Datagram* out) const {
+  if (!c.has_buffer || c.res < int32_t(sizeof(DgramHeader))) return false;
+  DgramHeader h;
+  std::memcpy(&h, buffer(c.buf_id), sizeof h);
+  if (h.truncated != 0 || sizeof h + h.len != uint32_t(c.res)) return false;
+  out->from = h.from;
+  out->data = buffer(c.buf_id) + sizeof h;
+  out->len = h.len;
+  return true;
 }
 
 void EpollBackend::send(int fd, const iovec* iov, unsigned iovcnt, uint64_t user_data) {
@@ -177,14 +204,43 @@ void EpollBackend::on_accept_ready(int fd, FdState& s) {
   }
 }
 
-void EpollBackend::on_recv_ready(int fd, FdState& s) {
-  uint16_t bid;
-  if (!buffers_.pop(bid)) {
-    s.recv_armed = false;
-    update_interest(fd, s);
-    push(s.recv_ud, -ENOBUFS, false);
-    return;
+void EpollBackend::end_recv(int fd, FdState& s, int32_t res) {
+  s.recv_armed = false;
+  update_interest(fd, s);
+  push(s.recv_ud, res, false);
+}
+
+void EpollBackend::on_datagrams_ready(int fd, FdState& s) {
+  uint16_t bids[kDgramBatch];
+  unsigned k = 0;
+  while (k < kDgramBatch && buffers_.pop(bids[k])) ++k;
+  if (k == 0) return end_recv(fd, s, -ENOBUFS);
+  for (unsigned i = 0; i < k; ++i) {
+    mmsg_iov_[i] = iovec{buffers_.data(bids[i]) + sizeof(DgramHeader), buffers_.size() - sizeof(DgramHeader)};
+    mmsg_[i].msg_hdr = msghdr{};
+    mmsg_[i].msg_hdr.msg_iov = &mmsg_iov_[i];
+    mmsg_[i].msg_hdr.msg_iovlen = 1;
+    mmsg_[i].msg_hdr.msg_name = &mmsg_addr_[i];
+    mmsg_[i].msg_hdr.msg_namelen = sizeof mmsg_addr_[i];
   }
+  const int n = recvmmsg(fd, mmsg_, k, MSG_DONTWAIT, nullptr);
+  const int err = n < 0 ? errno : 0;
+  for (int i = 0; i < n; ++i) {
+    DgramHeader h{};
+    h.from.from_sockaddr(reinterpret_cast<const sockaddr*>(&mmsg_addr_[i]), mmsg_[i].msg_hdr.msg_namelen);
+    h.len = mmsg_[i].msg_len;
+    h.truncated = (mmsg_[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
+    std::memcpy(buffers_.data(bids[i]), &h, sizeof h);
+    push(s.recv_ud, int32_t(sizeof h + h.len), true, true, bids[i]);
+  }
+  for (unsigned i = n > 0 ? unsigned(n) : 0; i < k; ++i) buffers_.push(bids[i]);
+  if (n < 0 && err != EAGAIN && err != EWOULDBLOCK && err != EINTR) end_recv(fd, s, -err);
+}
+
+void EpollBackend::on_recv_ready(int fd, FdState& s) {
+  if (s.recv_datagrams) return on_datagrams_ready(fd, s);
+  uint16_t bid;
+  if (!buffers_.pop(bid)) return end_recv(fd, s, -ENOBUFS);
   ssize_t n = read(fd, buffers_.data(bid), buffers_.size());
   if (n > 0) {
     push(s.recv_ud, int32_t(n), true, true, bid);
@@ -192,12 +248,48 @@ void EpollBackend::on_recv_ready(int fd, FdState& s) {
   }
   buffers_.push(bid);
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
-  s.recv_armed = false;
-  update_interest(fd, s);
-  push(s.recv_ud, n == 0 ? 0 : -errno, false);
+  end_recv(fd, s, n == 0 ? 0 : -errno);
+}
+
+void EpollBackend::send_datagrams(size_t begin, size_t end) {
+  while (begin < end) {
+    const unsigned k = unsigned(std::min<size_t>(end - begin, kDgramBatch));
+    for (unsigned i = 0; i < k; ++i) {
+      OutDatagram& d = udp_out_[begin + i];
+      mmsg_iov_[i] = iovec{const_cast<uint8_t*>(d.data), d.len};
+      mmsg_[i].msg_hdr = msghdr{};
+      mmsg_[i].msg_hdr.msg_iov = &mmsg_iov_[i];
+      mmsg_[i].msg_hdr.msg_iovlen = 1;
+      mmsg_[i].msg_hdr.msg_name = &d.to;
+      mmsg_[i].msg_hdr.msg_namelen = d.to_len;
+    }
+    const int n = sendmmsg(udp_out_[begin].fd, mmsg_, k, MSG_DONTWAIT);
+    if (n > 0) {
+      for (int i = 0; i < n; ++i) push(udp_out_[begin + size_t(i)].user_data, int32_t(mmsg_[i].msg_len), false);
+      begin += size_t(n);
+      continue;
+    }
+    // The first datagram failed. A full socket buffer drops what is left
+    // of the pass (as the wire would); any other error is that datagram's.
+    const int err = n < 0 ? errno : EAGAIN;
+    const size_t last = err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS ? end : begin + 1;
+    for (; begin < last; ++begin) push(udp_out_[begin].user_data, -err, false);
+  }
+}
+
+void EpollBackend::flush_datagrams() {
+  size_t begin = 0;
+  for (size_t i = 1; i <= udp_out_.size(); ++i) {
+    if (i == udp_out_.size() || udp_out_[i].fd != udp_out_[begin].fd) {
+      send_datagrams(begin, i);
+      begin = i;
+    }
+  }
+  udp_out_.clear();
 }
 
 void EpollBackend::flush_sends() {
+  if (!udp_out_.empty()) flush_datagrams();
   // Most sends complete right here without touching epoll.
   for (size_t i = 0; i < to_send_.size(); ++i) {
     int fd = to_send_[i];

@@ -29,6 +29,9 @@ class EpollBackend final : public Backend {
   void send(int fd, const iovec* iov, unsigned iovcnt, uint64_t user_data) override;
   unsigned max_iov() const override;
   void shutdown_fd(int fd) override;
+  void recvmsg_multishot(int fd, uint64_t user_data) override;
+  bool datagram(const Completion& c, Datagram* out) const override;
+  void sendto(int fd, const uint8_t* data, uint32_t len, const SockAddr& to, uint64_t user_data) override;
   void cancel(int fd, uint64_t user_data) override;
   void release_buffer(uint16_t bid) override;
   int wait(Completion* out, int max, int64_t timeout_ns) override;
@@ -51,6 +54,7 @@ class EpollBackend final : public Backend {
     uint64_t accept_ud = 0;
     uint32_t registered = 0;  // events currently in the epoll set (0: not added)
     bool recv_armed = false;
+    bool recv_datagrams = false;  // the recv is recvmsg_multishot (UDP)
     bool accept_armed = false;
     PendingSend send;
   };
@@ -61,6 +65,11 @@ class EpollBackend final : public Backend {
   void try_send(int fd, FdState& s, iovec* iov, unsigned iovcnt);
   void on_accept_ready(int fd, FdState& s);
   void on_recv_ready(int fd, FdState& s);
+  void on_datagrams_ready(int fd, FdState& s);
+  void end_recv(int fd, FdState& s, int32_t res);
+  void flush_datagrams();
+  // Sends udp_out_[begin, end) (all to one fd) with sendmmsg; one completion each.
+  void send_datagrams(size_t begin, size_t end);
   void flush_sends();
   // One epoll_pwait2 and the completions it produces; 0 or a negated errno.
   int poll(int64_t timeout_ns);
@@ -72,6 +81,26 @@ class EpollBackend final : public Backend {
   std::vector<Completion> ready_;  // completions produced but not yet returned
   size_t ready_head_ = 0;
   std::vector<epoll_event> events_;
+
+  // Datagrams: each receive buffer starts with a DgramHeader, then the payload.
+  struct DgramHeader {
+    SockAddr from;
+    uint32_t len;
+    uint32_t truncated;
+  };
+  static constexpr unsigned kDgramBatch = 32;  // datagrams per recvmmsg / sendmmsg
+  struct OutDatagram {
+    int fd;
+    uint32_t len;
+    const uint8_t* data;
+    uint64_t user_data;
+    sockaddr_storage to;
+    socklen_t to_len;
+  };
+  std::vector<OutDatagram> udp_out_;  // sendto()s of this pass, flushed in wait()
+  mmsghdr mmsg_[kDgramBatch];
+  iovec mmsg_iov_[kDgramBatch];
+  sockaddr_storage mmsg_addr_[kDgramBatch];
 };
 
 }  // namespace ptnet::io

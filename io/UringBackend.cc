@@ -97,7 +97,9 @@ int UringBackend::init(const BackendConfig& cfg) {
   io_uring_buf_ring_advance(br_, int(cfg.recv_buffers));
 
   msgs_.resize(cfg.sq_entries);
+  addrs_.resize(cfg.sq_entries);
   iovs_.resize(size_t(cfg.sq_entries) * 8);
+  recvmsg_layout_.msg_namelen = sizeof(sockaddr_in6);
   // Auto picks MSG_RING: measured faster here (bench_wake: ~50 us vs ~60-69 us
   // per cross-shard round trip, and ~30% less CPU), and it rides in the
   // sender's next submit instead of costing a write(2).
@@ -119,9 +121,20 @@ int UringBackend::init(const BackendConfig& cfg) {
 }
 
 void UringBackend::submit_now() {
-  // The kernel copies each sendmsg's msghdr and iovecs while it submits, so
-  // the scratch is free again once io_uring_submit() returns.
-  io_uring_submit(&ring_);
+  // io_uring_submit() may take only part of the SQ (allocation failure, or
+  // without SUBMIT_ALL the first SQE that fails): retry a few times.
+  for (int tries = 0; io_uring_sq_ready(&ring_) > 0 && tries < 4; ++tries) {
+    const int r = io_uring_submit(&ring_);
+    if (r < 0 && r != -EINTR && r != -EAGAIN && r != -EBUSY) break;
+  }
+  release_scratch();
+}
+
+void UringBackend::release_scratch() {
+  // The kernel copies each sendmsg's msghdr, address and iovecs while it
+  // submits the SQE, so the scratch is free again once no SQE that points
+  // into it is left in the SQ.
+  if (io_uring_sq_ready(&ring_) != 0) return;
   msgs_used_ = 0;
   iovs_used_ = 0;
 }
@@ -160,6 +173,21 @@ void UringBackend::recv_multishot(int fd, uint64_t user_data) {
   io_uring_sqe_set_data64(sqe, user_data);
 }
 
+size_t UringBackend::take_msghdr(unsigned iovcnt) {
+  // Make room in the msghdr/iovec scratch BEFORE an SQE is taken: submitting
+  // with a taken but unprepared SQE would hand the kernel whatever that slot
+  // held one ring lap ago (an old sendmsg, replayed on a stale msghdr).
+  auto full = [&] { return msgs_used_ == msgs_.size() || iovs_used_ + iovcnt > iovs_.size(); };
+  if (full()) submit_now();
+  if (full()) return SIZE_MAX;  // the kernel would not take the SQ: no room this pass
+  msghdr* m = &msgs_[msgs_used_];
+  *m = msghdr{};
+  m->msg_iov = &iovs_[iovs_used_];
+  m->msg_iovlen = iovcnt;
+  iovs_used_ += iovcnt;
+  return msgs_used_++;
+}
+
 void UringBackend::send(int fd, const iovec* iov, unsigned iovcnt, uint64_t user_data) {
   PTNET_ASSERT(iovcnt > 0 && iovcnt <= kMaxIovPerSend);
   if (iovcnt == 1) {
@@ -168,20 +196,45 @@ void UringBackend::send(int fd, const iovec* iov, unsigned iovcnt, uint64_t user
     io_uring_sqe_set_data64(sqe, user_data);
     return;
   }
-  // Make room in the msghdr/iovec scratch BEFORE taking an SQE: submitting
-  // with a taken but unprepared SQE would hand the kernel whatever that slot
-  // held one ring lap ago (an old sendmsg, replayed on a stale msghdr).
-  if (msgs_used_ == msgs_.size() || iovs_used_ + iovcnt > iovs_.size()) submit_now();
-  io_uring_sqe* sqe = get_sqe();  // may submit too: that also empties the scratch
-  iovec* dst = &iovs_[iovs_used_];
-  std::memcpy(dst, iov, sizeof(iovec) * iovcnt);
-  iovs_used_ += iovcnt;
-  msghdr* m = &msgs_[msgs_used_++];
-  *m = msghdr{};
-  m->msg_iov = dst;
-  m->msg_iovlen = iovcnt;
+  const size_t i = take_msghdr(iovcnt);
+  if (PTNET_UNLIKELY(i == SIZE_MAX)) return complete_locally(user_data, -EAGAIN);
+  msghdr* m = &msgs_[i];
+  std::memcpy(m->msg_iov, iov, sizeof(iovec) * iovcnt);
+  io_uring_sqe* sqe = get_sqe();  // may submit: the kernel has copied the msghdr by then
   io_uring_prep_sendmsg(sqe, fd, m, MSG_NOSIGNAL);
   io_uring_sqe_set_data64(sqe, user_data);
+}
+
+void UringBackend::sendto(int fd, const uint8_t* data, uint32_t len, const SockAddr& to, uint64_t user_data) {
+  const size_t i = take_msghdr(1);
+  if (PTNET_UNLIKELY(i == SIZE_MAX)) return complete_locally(user_data, -EAGAIN);
+  msghdr* m = &msgs_[i];
+  m->msg_iov[0] = iovec{const_cast<uint8_t*>(data), len};
+  m->msg_name = &addrs_[i];
+  m->msg_namelen = to.to_sockaddr(&addrs_[i]);
+  io_uring_sqe* sqe = get_sqe();
+  io_uring_prep_sendmsg(sqe, fd, m, 0);
+  io_uring_sqe_set_data64(sqe, user_data);
+}
+
+void UringBackend::recvmsg_multishot(int fd, uint64_t user_data) {
+  io_uring_sqe* sqe = get_sqe();
+  io_uring_prep_recvmsg_multishot(sqe, fd, &recvmsg_layout_, 0);
+  sqe->flags |= IOSQE_BUFFER_SELECT;
+  sqe->buf_group = kBufGroup;
+  io_uring_sqe_set_data64(sqe, user_data);
+}
+
+bool UringBackend::datagram(const Completion& c, Datagram* out) const {
+  if (!c.has_buffer || c.res <= 0) return false;
+  auto* layout = const_cast<msghdr*>(&recvmsg_layout_);
+  io_uring_recvmsg_out* o = io_uring_recvmsg_validate(buffer(c.buf_id), c.res, layout);
+  if (o == nullptr || (o->flags & MSG_TRUNC) != 0 || o->namelen > recvmsg_layout_.msg_namelen) return false;
+  if (!out->from.from_sockaddr(static_cast<const sockaddr*>(io_uring_recvmsg_name(o)), socklen_t(o->namelen)))
+    return false;
+  out->data = static_cast<const uint8_t*>(io_uring_recvmsg_payload(o, layout));
+  out->len = io_uring_recvmsg_payload_length(o, c.res, layout);
+  return true;
 }
 
 unsigned UringBackend::max_iov() const { return unsigned(kMaxIovPerSend); }
@@ -223,14 +276,16 @@ void UringBackend::wake(Backend& target) {
 void UringBackend::on_msg_ring_sent(uint64_t user_data, int res) {
   if (PTNET_LIKELY(res >= 0)) return;
   // The target's sleeping_ flag was already cleared by the sender, so this
-  // wake-up must still happen: resend it by eventfd, and wake every target
-  // that way from now on.
-  if (msg_ring_ok_)
-    PTNET_LOG_WARN("IORING_OP_MSG_RING failed (%s): waking other shards by eventfd from now on",
-                   std::strerror(-res));
-  msg_ring_ok_ = false;
+  // wake-up must still happen: resend it by eventfd. A failure can be
+  // transient (-EOVERFLOW), so only repeated ones switch every later wake
+  // to eventfd.
   const uint32_t i = UserData::slot(user_data);
   if (i < wake_targets_.size()) wake_targets_[i]->notify();
+  if (++msg_ring_failures_ == kMaxMsgRingFailures) {
+    msg_ring_ok_ = false;
+    PTNET_LOG_WARN("IORING_OP_MSG_RING failed %u times (last: %s): waking other shards by eventfd from now on",
+                   msg_ring_failures_, std::strerror(-res));
+  }
 }
 
 bool UringBackend::probe_msg_ring() {
@@ -241,6 +296,10 @@ bool UringBackend::probe_msg_ring() {
   return ok;
 }
 
+void UringBackend::complete_locally(uint64_t user_data, int32_t res) {
+  local_.push_back(Completion{user_data, res, 0, false, false});
+}
+
 uint32_t UringBackend::cq_overflows() const { return *ring_.cq.koverflow; }
 
 int UringBackend::wait(Completion* out, int max, int64_t timeout_ns) {
@@ -249,7 +308,7 @@ int UringBackend::wait(Completion* out, int max, int64_t timeout_ns) {
     br_pending_ = 0;
   }
   int ret;
-  if (timeout_ns == 0 || io_uring_cq_ready(&ring_) > 0) {
+  if (timeout_ns == 0 || io_uring_cq_ready(&ring_) > 0 || !local_.empty()) {
     ret = io_uring_submit_and_get_events(&ring_);
   } else if (timeout_ns < 0) {
     ret = io_uring_submit_and_wait(&ring_, 1);
@@ -260,11 +319,14 @@ int UringBackend::wait(Completion* out, int max, int64_t timeout_ns) {
     io_uring_cqe* cqe = nullptr;
     ret = io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &ts, nullptr);
   }
-  msgs_used_ = 0;
-  iovs_used_ = 0;
+  release_scratch();
   if (ret < 0 && ret != -ETIME && ret != -EINTR && ret != -EBUSY && ret != -EAGAIN) return ret;
 
   int n = 0;
+  while (n < max && !local_.empty()) {
+    out[n++] = local_.back();
+    local_.pop_back();
+  }
   unsigned seen = 0;
   unsigned head;
   io_uring_cqe* cqe;

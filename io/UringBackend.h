@@ -8,6 +8,7 @@
 #pragma once
 
 #include <liburing.h>
+#include <sys/socket.h>
 
 #include <cstdint>
 #include <vector>
@@ -32,6 +33,9 @@ class UringBackend final : public Backend {
   void send(int fd, const iovec* iov, unsigned iovcnt, uint64_t user_data) override;
   unsigned max_iov() const override;
   void shutdown_fd(int fd) override;
+  void recvmsg_multishot(int fd, uint64_t user_data) override;
+  bool datagram(const Completion& c, Datagram* out) const override;
+  void sendto(int fd, const uint8_t* data, uint32_t len, const SockAddr& to, uint64_t user_data) override;
   void cancel(int fd, uint64_t user_data) override;
   void release_buffer(uint16_t bid) override;
   int wait(Completion* out, int max, int64_t timeout_ns) override;
@@ -44,6 +48,13 @@ class UringBackend final : public Backend {
  private:
   io_uring_sqe* get_sqe();
   void submit_now();
+  void release_scratch();
+  // A completion produced here, without the kernel (an operation that could
+  // not be queued); wait() returns it first.
+  void complete_locally(uint64_t user_data, int32_t res);
+  // A msghdr from the per-pass scratch with room for `iovcnt` iovecs
+  // (submits first when the scratch is full); index into msgs_.
+  size_t take_msghdr(unsigned iovcnt);
   void arm_eventfd();
   uint32_t wake_target_index(Backend& target);
   void on_msg_ring_sent(uint64_t user_data, int res);
@@ -60,11 +71,19 @@ class UringBackend final : public Backend {
   // SQE is submitted, so they live until the next wait().
   std::vector<msghdr> msgs_;
   std::vector<iovec> iovs_;
+  std::vector<sockaddr_storage> addrs_;  // sendto destinations, parallel to msgs_
+  std::vector<Completion> local_;
   size_t msgs_used_ = 0;
   size_t iovs_used_ = 0;
+  // The layout multishot recvmsg writes into each buffer: a source address
+  // of up to sizeof(sockaddr_in6) bytes, no control data. The kernel reads
+  // it when the operation is armed; datagram() reads it to parse buffers.
+  msghdr recvmsg_layout_{};
   uint64_t event_value_ = 0;
   bool eventfd_armed_ = false;
+  static constexpr uint32_t kMaxMsgRingFailures = 8;
   bool msg_ring_ok_ = true;
+  uint32_t msg_ring_failures_ = 0;
   // Backends this one has woken by MSG_RING, indexed by the slot of the
   // source completion's user_data, so a failed MSG_RING can be resent by
   // eventfd to the right target. Targets outlive the engine's shards.

@@ -1,5 +1,6 @@
 #include "tcp/TcpService.h"
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -7,7 +8,7 @@
 #include <cstring>
 
 #include "base/Log.h"
-#include "tcp/Socket.h"
+#include "io/Socket.h"
 
 namespace ptnet::tcp {
 
@@ -28,7 +29,7 @@ TcpService::~TcpService() {
   for (Connection* c : slots_) {
     if (c == nullptr) continue;
     if (c->linger_.armed()) shard_->timers().cancel(c->linger_);
-    if (c->fd_ >= 0) ::close(c->fd_);  // the ring is gone or going: nothing can name it now
+    if (c->fd_ >= 0) ::close(c->fd_);  // the loop has ended: nothing will submit for it again (Shard::run)
     c->out_.clear(pools_);
     conns_.destroy(c);
   }
@@ -39,14 +40,14 @@ int TcpService::start(Shard& shard) {
   io_ = &shard.backend();
   counters_ = &shard.counters();
   uint16_t port = cfg_.port != 0 ? cfg_.port : cfg_.bound_port->load();
-  int fd = listen_tcp(cfg_.host, port, cfg_.backlog, true);
+  int fd = io::listen_tcp(cfg_.host, port, cfg_.backlog, true);
   if (fd < 0) {
     PTNET_LOG_ERROR("shard %u: cannot listen on %s:%u: %s", shard.id(), cfg_.host.c_str(), port,
                     std::strerror(-fd));
     return fd;
   }
   listen_fd_ = fd;
-  port_ = local_port(fd);
+  port_ = io::local_port(fd);
   if (port == 0) cfg_.bound_port->store(port_);
   shard.on_completion(kOpAccept, &TcpService::on_accept_cqe, this);
   shard.on_completion(kOpRecv, &TcpService::on_recv_cqe, this);
@@ -97,20 +98,27 @@ void TcpService::on_accept(const io::Completion& c) {
   } else if (c.res != -ECANCELED) {
     counters_->add(Counter::ErrAccept);
   }
-  if (!c.more) {
-    accept_armed_ = false;
-    if (!accepting_) return;
-    if (c.res == -EMFILE || c.res == -ENFILE || c.res == -ENOBUFS || c.res == -ENOMEM) {
-      // Out of descriptors or memory: back off instead of spinning.
-      shard_->timers().schedule(accept_retry_, shard_->now_ns() + kAcceptRetryNs);
-    } else {
-      arm_accept();
-    }
+  if (c.more) return;
+  accept_armed_ = false;
+  if (!accepting_) {
+    close_listener();  // stop_accepting() waited for this last completion
+  } else if (c.res < 0) {
+    // Out of descriptors or memory, or anything else that ended the
+    // operation with an error: back off instead of re-arming into it.
+    shard_->timers().schedule(accept_retry_, shard_->now_ns() + kAcceptRetryNs);
+  } else {
+    arm_accept();
   }
 }
 
+void TcpService::close_listener() {
+  if (listen_fd_ < 0) return;
+  ::close(listen_fd_);
+  listen_fd_ = -1;
+}
+
 void TcpService::open(int fd) {
-  set_nodelay(fd);
+  io::set_nodelay(fd);
   uint32_t slot;
   if (!free_slots_.empty()) {
     slot = free_slots_.back();
@@ -317,6 +325,10 @@ void TcpService::on_send(const io::Completion& cqe) {
     maybe_release(*c);
     return;
   }
+  if (PTNET_UNLIKELY(cqe.res == -EAGAIN)) {  // the backend could not queue it: next pass
+    mark_dirty(*c);
+    return;
+  }
   if (PTNET_UNLIKELY(cqe.res <= 0)) {
     if (cqe.res != -ECANCELED && cqe.res != -EPIPE && cqe.res != -ECONNRESET) counters_->add(Counter::ErrSend);
     close(*c, CloseReason::SendError);
@@ -379,11 +391,15 @@ void TcpService::maybe_release(Connection& c) {
 void TcpService::stop_accepting(Shard&) {
   accepting_ = false;
   if (accept_retry_.armed()) shard_->timers().cancel(accept_retry_);
-  if (listen_fd_ >= 0) {
-    if (accept_armed_) io_->cancel(listen_fd_, io::UserData::encode(kOpAccept, 0, 0));
-    ::close(listen_fd_);
-    listen_fd_ = -1;
-  }
+  if (listen_fd_ < 0) return;
+  if (!accept_armed_) return close_listener();
+  // An accept is armed, or queued and not yet submitted: that SQE names the
+  // listener's fd NUMBER, so the fd must stay open until its last completion
+  // (on_accept closes it). shutdown() stops listening now (the socket leaves
+  // the SO_REUSEPORT group; the accept ends with -EINVAL); the cancel covers
+  // backends where it does not.
+  ::shutdown(listen_fd_, SHUT_RDWR);
+  io_->cancel(listen_fd_, io::UserData::encode(kOpAccept, 0, 0));
 }
 
 bool TcpService::drained(const Shard&) const {

@@ -81,6 +81,7 @@ class TcpService final : public ShardService {
   void on_recv(const io::Completion& c);
   void on_send(const io::Completion& c);
   void arm_accept();
+  void close_listener();
   void arm_recv(Connection& c);
   void open(int fd);
   void feed(Connection& c, const uint8_t* data, uint32_t len);

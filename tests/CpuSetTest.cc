@@ -58,7 +58,9 @@ TEST(EnginePlanTest, MoreShardsThanTheEngineRunsAreRefusedNotAsserted) {
 TEST(EnginePlanTest, DefaultIsTheAffinityMask) {
   std::vector<int> planned;
   ASSERT_EQ(Engine::plan_cpus(EngineConfig{}, &planned), 0);
-  EXPECT_EQ(planned, CpuSet::affinity());
+  std::vector<int> mask = CpuSet::affinity();
+  if (mask.size() > Engine::kMaxShards) mask.resize(Engine::kMaxShards);  // capped, with a warning
+  EXPECT_EQ(planned, mask);
 }
 
 }  // namespace

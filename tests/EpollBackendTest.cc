@@ -2,15 +2,15 @@
 // and reads, and accept at the descriptor limit.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <vector>
 
 #include "io/EpollBackend.h"
+#include "tests/FdLimitGuard.h"
 #include "io/UserData.h"
-#include "tcp/Socket.h"
+#include "io/Socket.h"
 
 namespace ptnet::io {
 namespace {
@@ -71,23 +71,18 @@ TEST(EpollBackendTest, SocketsAreReadWhileASendCompletesEveryPass) {
 TEST(EpollBackendTest, AcceptAtTheDescriptorLimitEndsTheOperation) {
   EpollBackend b;
   ASSERT_EQ(b.init(small_config()), 0);
-  const int lfd = tcp::listen_tcp("127.0.0.1", 0, 16, false);
+  const int lfd = io::listen_tcp("127.0.0.1", 0, 16, false);
   ASSERT_GE(lfd, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
-  addr.sin_port = htons(tcp::local_port(lfd));
+  addr.sin_port = htons(io::local_port(lfd));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   const int client = socket(AF_INET, SOCK_STREAM, 0);
   ASSERT_EQ(connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
 
-  rlimit saved;
-  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
-  rlimit low = saved;
-  low.rlim_cur = 256;
-  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
-  std::vector<int> filler;
-  for (int fd; (fd = dup(0)) >= 0;) filler.push_back(fd);
-  ASSERT_EQ(errno, EMFILE) << "premise: the process is at its descriptor limit";
+  test::FdLimitGuard limit;
+  ASSERT_TRUE(limit.lower(256));
+  ASSERT_TRUE(limit.fill()) << "premise: the process is at its descriptor limit";
 
   b.accept_multishot(lfd, kAcceptUd);
   Completion c[8];
@@ -99,8 +94,7 @@ TEST(EpollBackendTest, AcceptAtTheDescriptorLimitEndsTheOperation) {
   // Not armed any more: the pending connection produces nothing.
   EXPECT_EQ(b.wait(c, 8, 20'000'000), 0);
 
-  for (int fd : filler) close(fd);
-  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &saved), 0);
+  limit.restore();
   b.accept_multishot(lfd, kAcceptUd);  // what the service does after its back-off
   n = b.wait(c, 8, 1'000'000'000);
   ASSERT_EQ(n, 1);

@@ -124,7 +124,10 @@ class FakeBackend final : public io::Backend {
   }
 
   io::BackendKind kind() const override { return io::BackendKind::Epoll; }
-  void accept_multishot(int fd, uint64_t ud) override { queue(FakeOp::Accept, fd, ud); }
+  void accept_multishot(int fd, uint64_t ud) override {
+    queue(FakeOp::Accept, fd, ud);
+    armed_.push_back({fd, ud});
+  }
   void recv_multishot(int fd, uint64_t ud) override {
     queue(FakeOp::Recv, fd, ud);
     armed_.push_back({fd, ud});
@@ -141,17 +144,20 @@ class FakeBackend final : public io::Backend {
   void shutdown_fd(int fd) override {
     queue(FakeOp::Shutdown, fd, 0);
     ::shutdown(fd, SHUT_RDWR);
-    for (size_t i = 0; i < armed_.size();) {
-      if (armed_[i].fd == fd) {
-        ended_.push_back(io::Completion{armed_[i].ud, -ECANCELED, 0, false, false});
-        armed_[i] = armed_.back();
-        armed_.pop_back();
-      } else {
-        ++i;
-      }
-    }
+    end_armed([&](const Armed& a) { return a.fd == fd; });
   }
-  void cancel(int fd, uint64_t ud) override { queue(FakeOp::Cancel, fd, ud); }
+  void cancel(int fd, uint64_t ud) override {
+    queue(FakeOp::Cancel, fd, ud);
+    end_armed([&](const Armed& a) { return a.ud == ud; });
+  }
+  void recvmsg_multishot(int fd, uint64_t ud) override {
+    queue(FakeOp::Recv, fd, ud);
+    armed_.push_back({fd, ud});
+  }
+  bool datagram(const io::Completion&, io::Datagram*) const override { return false; }
+  void sendto(int fd, const uint8_t* data, uint32_t len, const SockAddr&, uint64_t ud) override {
+    queue(FakeOp::Send, fd, ud).bytes.assign(data, data + len);
+  }
   void release_buffer(uint16_t bid) override {
     buffers_.push(bid);
     std::lock_guard<std::mutex> lk(script_->mu_);
@@ -186,6 +192,21 @@ class FakeBackend final : public io::Backend {
   FakeOp& queue(FakeOp::Kind k, int fd, uint64_t ud) {
     queued_.push_back(Queued{FakeOp{k, fd, ud, {}, true}, inode_of(fd)});
     return queued_.back().op;
+  }
+
+  // Ends the armed operations `match` picks: their completions
+  // (-ECANCELED, more = false) come with the next wait().
+  template <class F>
+  void end_armed(F match) {
+    for (size_t i = 0; i < armed_.size();) {
+      if (match(armed_[i])) {
+        ended_.push_back(io::Completion{armed_[i].ud, -ECANCELED, 0, false, false});
+        armed_[i] = armed_.back();
+        armed_.pop_back();
+      } else {
+        ++i;
+      }
+    }
   }
 
   void disarm(uint64_t ud) {

@@ -2,12 +2,12 @@
 // PTNET_TEST_BACKEND names: it must not spin, must keep serving the
 // connections it has, and must accept again once descriptors are free.
 #include <gtest/gtest.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <thread>
 #include <vector>
 
+#include "tests/FdLimitGuard.h"
 #include "tests/TestClient.h"
 #include "tests/TestServer.h"
 
@@ -28,22 +28,16 @@ void expect_echo(TestClient& c, uint32_t seed) {
 TEST(FdLimitTest, AtTheLimitTheShardBacksOffServesAndAcceptsAgainLater) {
   // The limit is set before the server starts: io_uring's accept reads it
   // when the operation is submitted, as it would be in a real process.
-  rlimit saved;
-  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
-  rlimit low = saved;
-  low.rlim_cur = 512;
-  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+  FdLimitGuard limit;
+  ASSERT_TRUE(limit.lower(512));
   TestServer server;
   ASSERT_EQ(server.start({}, 1), 0);
   TestClient existing;
   ASSERT_TRUE(existing.connect(server.port()));
   expect_echo(existing, 1);
 
-  std::vector<int> filler;
-  for (int fd; (fd = dup(0)) >= 0;) filler.push_back(fd);
-  ASSERT_EQ(errno, EMFILE) << "premise: the process is at its descriptor limit";
-  close(filler.back());  // exactly one free: the client's socket takes it,
-  filler.pop_back();     // the server's accept finds none
+  ASSERT_TRUE(limit.fill()) << "premise: the process is at its descriptor limit";
+  limit.free_one();  // exactly one free: the client's socket takes it, the server's accept finds none
   TestClient pending;
   ASSERT_TRUE(pending.connect(server.port())) << "the kernel completes the handshake into the backlog";
 
@@ -56,8 +50,7 @@ TEST(FdLimitTest, AtTheLimitTheShardBacksOffServesAndAcceptsAgainLater) {
   EXPECT_GT(server.counter(Counter::ErrAccept), 0u) << "premise: accepts failed";
   expect_echo(existing, 2);  // existing connections are still served
 
-  for (int fd : filler) close(fd);
-  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &saved), 0);
+  limit.restore();
   expect_echo(pending, 3);  // accepted once descriptors are free
   TestClient fresh;
   ASSERT_TRUE(fresh.connect(server.port()));

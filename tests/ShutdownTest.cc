@@ -10,7 +10,7 @@
 #include <future>
 
 #include "tests/TestClient.h"
-#include "tcp/Socket.h"
+#include "io/Socket.h"
 #include "tests/TestServer.h"
 
 namespace ptnet::test {
@@ -131,11 +131,11 @@ TEST(EngineStartTest, UnusableCpuFailsTheStart) {
 TEST(EngineStartTest, PortInUseFailsTheStart) {
   // A listener without SO_REUSEPORT holds the port: the shards' reuseport
   // listeners cannot join it.
-  int blocker = tcp::listen_tcp("127.0.0.1", 0, 16, false);
+  int blocker = io::listen_tcp("127.0.0.1", 0, 16, false);
   ASSERT_GE(blocker, 0);
   tcp::TcpConfig cfg;
   cfg.host = "127.0.0.1";
-  cfg.port = tcp::local_port(blocker);
+  cfg.port = io::local_port(blocker);
   EngineConfig ecfg;
   ecfg.cpus = test_cpus(2);
   ecfg.io.kind = backend_from_env();

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/CpuSet.h"
 #include "core/Engine.h"
 #include "tcp/ConnectionHandler.h"
 #include "tcp/TcpService.h"
@@ -54,7 +55,7 @@ class TcpServiceTest : public ::testing::Test {
 
   void SetUp() override {
     EngineConfig cfg;
-    cfg.cpus = {0};
+    cfg.cpus = {CpuSet::affinity().front()};
     cfg.io.recv_buffers = 16;
     cfg.backend_factory = [this](const io::BackendConfig& c) {
       auto b = std::make_unique<FakeBackend>(&script_);
@@ -85,6 +86,7 @@ class TcpServiceTest : public ::testing::Test {
       peers_.push_back(sv[1]);
       accepted.push_back(cqe(accept->user_data, sv[0], true));
     }
+    accept_ud_ = accept->user_data;
     script_.answer(accepted);
     // Pass 1 arms one recv per connection.
     p1_ = script_.next_pass();
@@ -113,6 +115,7 @@ class TcpServiceTest : public ::testing::Test {
   std::unique_ptr<Engine> engine_;
   std::vector<int> fds_, peers_;
   FakePass p1_;
+  uint64_t accept_ud_ = 0;
 };
 
 // Regression (issue: "a recv armed on a recycled fd"): connection 0's
@@ -176,21 +179,57 @@ TEST_F(TcpServiceTest, ErrorCompletionCarryingABufferReturnsIt) {
   script_.answer({});
 }
 
-// A stale completion (its connection gone, the slot reused) is dropped and
-// its buffer returned; the new occupant of the slot is untouched.
-TEST_F(TcpServiceTest, CompletionForAFreedConnectionIsDroppedAndItsBufferReturned) {
+// A stale completion (its connection gone, the slot reused by a new
+// connection) is dropped and its buffer returned; the new occupant of the
+// slot is untouched and still served.
+TEST_F(TcpServiceTest, CompletionForAFreedConnectionNeverReachesTheSlotsNewOccupant) {
   const uint64_t old_ud = recv_ud(0);
   script_.answer({cqe(old_ud, 0, false)});  // end of stream: closes and frees connection 0
   script_.next_pass();
-  io::Completion stale = data(0, frame("late"));
-  const uint16_t bid = stale.buf_id;
+  int sv[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  peers_.push_back(sv[1]);
+  script_.answer({cqe(accept_ud_, sv[0], true)});  // the freed slot is reused
+  FakePass p = script_.next_pass();
+  const FakeOp* fresh = p.find(FakeOp::Recv, sv[0]);
+  ASSERT_NE(fresh, nullptr);
+  ASSERT_EQ(io::UserData::slot(fresh->user_data), io::UserData::slot(old_ud)) << "premise: same slot";
+  ASSERT_NE(fresh->user_data, old_ud) << "premise: new generation";
   std::vector<std::string> seen;
   handler_->on_frame_fn = [&](tcp::TcpService&, tcp::Connection&, const std::string& b) { seen.push_back(b); };
-  script_.answer({stale});
+  io::Completion stale = cqe(old_ud, 0, true);
+  stale.has_buffer = true;
+  stale.buf_id = fake_->load_buffer(frame("late"));
+  stale.res = int32_t(frame("late").size());
+  const uint16_t bid = stale.buf_id;
+  io::Completion live = cqe(fresh->user_data, 0, true);
+  live.has_buffer = true;
+  live.buf_id = fake_->load_buffer(frame("new"));
+  live.res = int32_t(frame("new").size());
+  script_.answer({stale, live});
   script_.next_pass();
-  EXPECT_TRUE(seen.empty());
+  EXPECT_EQ(seen, std::vector<std::string>{"new"});
   const std::vector<uint16_t> released = script_.released();
   EXPECT_NE(std::find(released.begin(), released.end(), bid), released.end());
+  script_.answer({});
+}
+
+// Stopping while an accept was re-armed in the same pass (a multishot that
+// ended, e.g. on CQ overflow): that queued accept names the listener's fd
+// number, so the listener must stay open until the accept's last completion.
+TEST_F(TcpServiceTest, StopWithAnAcceptQueuedKeepsTheListenerOpenUntilItEnds) {
+  int sv[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  peers_.push_back(sv[1]);
+  engine_->request_stop();
+  script_.answer({cqe(accept_ud_, sv[0], false)});  // accepted, and the multishot ended: re-armed
+  FakePass p = script_.next_pass();
+  const FakeOp* rearmed = nullptr;
+  for (const FakeOp& op : p.ops)
+    if (op.kind == FakeOp::Accept) rearmed = &op;
+  ASSERT_NE(rearmed, nullptr) << "premise: the accept was re-armed in the pass the stop began";
+  EXPECT_TRUE(rearmed->fd_ok_at_submit) << "the listener was closed under a queued accept";
+  EXPECT_EQ(script_.bad_fd_ops(), 0);
   script_.answer({});
 }
 
