@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include <cstdio>
+
 namespace ptnet {
 
 bool SockAddr::from_sockaddr(const sockaddr* sa, socklen_t len) {
@@ -58,10 +60,11 @@ bool SockAddr::parse(const std::string& host, uint16_t p) {
 }
 
 std::string SockAddr::to_string() const {
-  char buf[INET6_ADDRSTRLEN + 1] = {};
-  inet_ntop(family == AF_INET ? AF_INET : AF_INET6, ip, buf, sizeof buf);
-  return family == AF_INET6 ? "[" + std::string(buf) + "]:" + std::to_string(port)
-                            : std::string(buf) + ":" + std::to_string(port);
+  char ip_text[INET6_ADDRSTRLEN + 1] = {};
+  inet_ntop(family == AF_INET ? AF_INET : AF_INET6, ip, ip_text, sizeof ip_text);
+  char out[INET6_ADDRSTRLEN + 16];
+  const int n = std::snprintf(out, sizeof out, family == AF_INET6 ? "[%s]:%u" : "%s:%u", ip_text, unsigned(port));
+  return std::string(out, n > 0 ? size_t(n) : 0);
 }
 
 uint64_t SockAddr::hash() const {
