@@ -11,7 +11,7 @@
 //   e.g. Connect{room_id=1,user_id=123}:  03 | 01 00 00 00 | 7B 00 00 00
 //        Error{code=2,message="no"}:      41 | 02 00 | 02 00 | 6E 6F
 //
-// Stateless and thread-safe; never allocates.
+// Threads: any (stateless). Ownership: none; never allocates.
 #pragma once
 
 #include <cstddef>

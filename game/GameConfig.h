@@ -1,4 +1,6 @@
 // Settings of the Police Thief game service, shared read-only by all shards.
+//
+// Threads: read-only once the shards run. Ownership: the GameWorld keeps a copy.
 #pragma once
 
 #include <cstddef>

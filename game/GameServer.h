@@ -1,11 +1,13 @@
-// The Police Thief game service across all shards: the state every shard
-// shares without locks (user and room directories, per-shard stats slots,
-// the table of per-shard handlers used to route room broadcasts) and the
-// factory the Engine calls on each shard to create its GameHandler.
+// The Police Thief game service across all shards: the GameWorld every
+// shard's core shares, the table of per-shard GameShards that routes room
+// messages between shards, and the factory the Engine's service factory
+// calls on each shard to create its GameShard (the TCP handler).
 //
 // Threads: constructed and destroyed by the controlling thread (outlives
 // the Engine's shards); make_handler() runs on each shard's thread; the
 // rest may be called from any thread.
+// Ownership: owns the GameWorld; the GameShards are owned by their shards'
+// TcpServices and only registered here while they live.
 #pragma once
 
 #include <atomic>
@@ -15,44 +17,35 @@
 #include "core/Shard.h"
 #include "game/GameConfig.h"
 #include "game/GameStats.h"
-#include "game/RoomDirectory.h"
-#include "game/UserDirectory.h"
+#include "game/GameWorld.h"
 #include "tcp/ConnectionHandler.h"
 
 namespace ptnet::game {
 
-class GameHandler;
+class GameShard;
 
 class GameServer {
  public:
   GameServer(const GameConfig& cfg, size_t shards);
   ~GameServer();
+  GameServer(const GameServer&) = delete;
+  GameServer& operator=(const GameServer&) = delete;
 
   std::unique_ptr<tcp::ConnectionHandler> make_handler(Shard& shard, uint32_t max_frame);
 
-  const GameConfig& config() const { return cfg_; }
-  UserDirectory& users() { return users_; }
-  RoomDirectory& rooms() { return rooms_; }
-  GameStats& shard_stats(uint32_t shard) { return stats_[shard]; }
-  GameHandler* handler(uint32_t shard) const { return handlers_[shard].load(std::memory_order_acquire); }
+  GameWorld& world() { return world_; }
+  const GameConfig& config() const { return world_.config(); }
+  // The live GameShard of `shard`, or nullptr (not created yet, or gone).
+  GameShard* shard_handler(uint32_t shard) const { return handlers_[shard].load(std::memory_order_acquire); }
+  // Called by a GameShard as it is destroyed, on its shard's thread.
   void clear_handler(uint32_t shard) { handlers_[shard].store(nullptr, std::memory_order_release); }
 
-  // Session counts across shards (connect/disconnect only, never per message).
-  void session_started();
-  void session_ended() { current_.fetch_sub(1, std::memory_order_relaxed); }
-  uint64_t peak_sessions() const { return peak_.load(std::memory_order_relaxed); }
-
-  GameStatsSnapshot stats() const;
+  uint64_t peak_sessions() const { return world_.peak_sessions(); }
+  GameStatsSnapshot stats() const { return world_.stats(); }
 
  private:
-  GameConfig cfg_;
-  size_t shards_;
-  UserDirectory users_;
-  RoomDirectory rooms_;
-  std::unique_ptr<GameStats[]> stats_;
-  std::unique_ptr<std::atomic<GameHandler*>[]> handlers_;
-  std::atomic<uint64_t> current_{0};
-  std::atomic<uint64_t> peak_{0};
+  GameWorld world_;
+  std::unique_ptr<std::atomic<GameShard*>[]> handlers_;
 };
 
 }  // namespace ptnet::game

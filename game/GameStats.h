@@ -1,27 +1,19 @@
 // Game counters of one shard: written only by that shard (relaxed load +
-// store, no locked instruction), read by anyone and summed on demand.
+// store, no locked instruction), read by anyone and summed on demand into a
+// GameStatsSnapshot.
+//
+// Threads: add/frame/set_quality on the owning shard's thread only; add_to
+// from any thread.
+// Ownership: one per shard, owned by the GameWorld.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 
+#include "game/GameStatsSnapshot.h"
 #include "game/Quality.h"
 
 namespace ptnet::game {
-
-struct GameStatsSnapshot {
-  uint64_t sessions = 0;        // sessions that sent Connect and are still here
-  uint64_t lifetime = 0;        // sessions ever established
-  uint64_t timeouts = 0;        // closed for silence
-  uint64_t chats_in = 0;
-  uint64_t moves_in = 0;
-  uint64_t deliveries = 0;      // frames queued to room members by fan-out
-  uint64_t errors_sent = 0;
-  uint64_t chat_refused = 0;
-  uint64_t fanout_dropped = 0;  // a shard's copy lost to a full mailbox
-  uint64_t quality[size_t(Quality::kCount)] = {};
-  uint64_t frames_by_type[0x42] = {};
-};
 
 class GameStats {
  public:

@@ -244,30 +244,45 @@ class Decoder {
     od::json_type jt;
     if (v.type().get(jt) != simdjson::SUCCESS) return DecodeStatus::MalformedJson;
     switch (jt) {
-      case od::json_type::object: {
-        od::object obj;
-        if (v.get_object().get(obj) != simdjson::SUCCESS) return DecodeStatus::MalformedJson;
-        for (auto fr : obj) {
-          od::field f;
-          if (std::move(fr).get(f) != simdjson::SUCCESS) return DecodeStatus::MalformedJson;
-          std::string_view key;
-          if (f.unescaped_key().get(key) != simdjson::SUCCESS) return DecodeStatus::MalformedJson;
-          const DecodeStatus st = skip(f.value(), depth + 1);
-          if (st != DecodeStatus::Ok) return st;
-        }
-        return DecodeStatus::Ok;
-      }
-      case od::json_type::array: {
-        od::array arr;
-        if (v.get_array().get(arr) != simdjson::SUCCESS) return DecodeStatus::MalformedJson;
-        for (auto er : arr) {
-          od::value e;
-          if (std::move(er).get(e) != simdjson::SUCCESS) return DecodeStatus::MalformedJson;
-          const DecodeStatus st = skip(e, depth + 1);
-          if (st != DecodeStatus::Ok) return st;
-        }
-        return DecodeStatus::Ok;
-      }
+      case od::json_type::object: return skip_object(v, depth);
+      case od::json_type::array: return skip_array(v, depth);
+      case od::json_type::number:
+      case od::json_type::string:
+      case od::json_type::boolean:
+      case od::json_type::null: return check_scalar(v, jt);
+    }
+    return DecodeStatus::MalformedJson;
+  }
+
+  static DecodeStatus skip_object(od::value& v, int depth) {
+    od::object obj;
+    if (v.get_object().get(obj) != simdjson::SUCCESS) return DecodeStatus::MalformedJson;
+    for (auto fr : obj) {
+      od::field f;
+      if (std::move(fr).get(f) != simdjson::SUCCESS) return DecodeStatus::MalformedJson;
+      std::string_view key;
+      if (f.unescaped_key().get(key) != simdjson::SUCCESS) return DecodeStatus::MalformedJson;
+      const DecodeStatus st = skip(f.value(), depth + 1);
+      if (st != DecodeStatus::Ok) return st;
+    }
+    return DecodeStatus::Ok;
+  }
+
+  static DecodeStatus skip_array(od::value& v, int depth) {
+    od::array arr;
+    if (v.get_array().get(arr) != simdjson::SUCCESS) return DecodeStatus::MalformedJson;
+    for (auto er : arr) {
+      od::value e;
+      if (std::move(er).get(e) != simdjson::SUCCESS) return DecodeStatus::MalformedJson;
+      const DecodeStatus st = skip(e, depth + 1);
+      if (st != DecodeStatus::Ok) return st;
+    }
+    return DecodeStatus::Ok;
+  }
+
+  // A number, string, boolean or null nobody reads, checked all the same.
+  static DecodeStatus check_scalar(od::value& v, od::json_type jt) {
+    switch (jt) {
       case od::json_type::number: {
         NumberToken t;
         return scan_number(v.raw_json_token(), &t) ? DecodeStatus::Ok : DecodeStatus::MalformedJson;
@@ -285,8 +300,8 @@ class Decoder {
         return v.is_null().get(is_null) == simdjson::SUCCESS && is_null ? DecodeStatus::Ok
                                                                          : DecodeStatus::MalformedJson;
       }
+      default: return DecodeStatus::MalformedJson;
     }
-    return DecodeStatus::MalformedJson;
   }
 
   DecodeStatus field(Field f, od::value& v) {
@@ -386,6 +401,41 @@ DecodeStatus from_simdjson(simdjson::error_code e) {
 
 // True when the whole document has been consumed (nothing after the value).
 bool at_end(od::document& doc) { return doc.current_location().error() == simdjson::OUT_OF_BOUNDS; }
+
+// A document that is one string: a unit variant by name ("HeartBeat").
+DecodeStatus decode_unit_variant(od::document& doc, Message* out) {
+  std::string_view name;
+  const simdjson::error_code e = doc.get_string().get(name);
+  if (e != simdjson::SUCCESS) return from_simdjson(e);
+  if (!at_end(doc)) return DecodeStatus::MalformedJson;
+  const Layout* l = detail::layout_by_name(name);
+  if (l == nullptr) return DecodeStatus::UnknownType;
+  if (l->count != 0) return DecodeStatus::BadFieldType;  // a struct variant needs its fields
+  *out = Message{};
+  out->type = l->type;
+  return DecodeStatus::Ok;
+}
+
+// A document that is one object: {"Variant": value}, exactly one key.
+DecodeStatus decode_tagged(od::document& doc, Message* out) {
+  od::object obj;
+  simdjson::error_code e = doc.get_object().get(obj);
+  if (e != simdjson::SUCCESS) return from_simdjson(e);
+  Decoder dec(out);
+  size_t keys = 0;
+  for (auto fr : obj) {
+    od::field f;
+    if ((e = std::move(fr).get(f)) != simdjson::SUCCESS) return from_simdjson(e);
+    if (keys++ != 0) return DecodeStatus::MalformedJson;  // an enum is one key
+    DecodeStatus st = DecodeStatus::Ok;
+    const Layout* l = variant_of(f, &st);
+    if (l == nullptr) return st;
+    st = dec.variant(*l, f.value());
+    if (st != DecodeStatus::Ok) return st;
+  }
+  if (keys != 1 || !at_end(doc)) return DecodeStatus::MalformedJson;
+  return DecodeStatus::Ok;
+}
 
 // ---------------------------------------------------------------- encoding
 
@@ -520,36 +570,9 @@ DecodeStatus JsonCodec::decode(const uint8_t* body, size_t n, Message* out) {
   if (e != simdjson::SUCCESS) return from_simdjson(e);
   od::json_type jt;
   if ((e = doc.type().get(jt)) != simdjson::SUCCESS) return from_simdjson(e);
-
-  if (jt == od::json_type::string) {  // "HeartBeat": a unit variant by name
-    std::string_view name;
-    if ((e = doc.get_string().get(name)) != simdjson::SUCCESS) return from_simdjson(e);
-    if (!at_end(doc)) return DecodeStatus::MalformedJson;
-    const Layout* l = detail::layout_by_name(name);
-    if (l == nullptr) return DecodeStatus::UnknownType;
-    if (l->count != 0) return DecodeStatus::BadFieldType;  // a struct variant needs its fields
-    *out = Message{};
-    out->type = l->type;
-    return DecodeStatus::Ok;
-  }
+  if (jt == od::json_type::string) return decode_unit_variant(doc, out);  // "HeartBeat"
   if (jt != od::json_type::object) return DecodeStatus::BadFieldType;
-
-  od::object obj;
-  if ((e = doc.get_object().get(obj)) != simdjson::SUCCESS) return from_simdjson(e);
-  Decoder dec(out);
-  size_t keys = 0;
-  for (auto fr : obj) {
-    od::field f;
-    if ((e = std::move(fr).get(f)) != simdjson::SUCCESS) return from_simdjson(e);
-    if (keys++ != 0) return DecodeStatus::MalformedJson;  // an enum is one key
-    DecodeStatus st = DecodeStatus::Ok;
-    const Layout* l = variant_of(f, &st);
-    if (l == nullptr) return st;
-    st = dec.variant(*l, f.value());
-    if (st != DecodeStatus::Ok) return st;
-  }
-  if (keys != 1 || !at_end(doc)) return DecodeStatus::MalformedJson;
-  return DecodeStatus::Ok;
+  return decode_tagged(doc, out);
 }
 
 size_t JsonCodec::max_encoded_size(const Message& m) {

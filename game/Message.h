@@ -20,6 +20,8 @@
 //
 // The one string field of a type (message or nickname) is `text`: a view
 // into the decoder's input or scratch, valid until the next decode.
+//
+// Threads: a plain value. Ownership: `text` is borrowed, never owned.
 #pragma once
 
 #include <cstdint>

@@ -5,6 +5,13 @@
 // count goes 0 -> 1 or 1 -> 0), so the bits never race with each other.
 // Same table discipline as UserDirectory: keys are claimed by CAS and never
 // removed (capacity counts distinct room_ids ever used).
+//
+// The member count and the mask are separate words: each is exact on its
+// own, and both agree whenever no join or leave is in flight.
+//
+// Threads: every method may be called from any thread, concurrently; a
+// given shard's bit is flipped only by that shard (join/leave `shard`).
+// Ownership: owned by the GameWorld; owns its mapping.
 #pragma once
 
 #include <cstddef>

@@ -1,5 +1,7 @@
 // A set of shard ids, one bit each, for as many shards as the engine runs
-// (Engine::kMaxShards). Plain value; any thread.
+// (Engine::kMaxShards).
+//
+// Threads: a plain value, any thread. Ownership: none.
 #pragma once
 
 #include <cstddef>

@@ -6,6 +6,9 @@
 // never removed, so probes never see a hole appear; a user going offline
 // only zeroes the value. Hashing is XXH3 of the user_id. The capacity is
 // therefore in distinct user_ids ever seen; claim() reports Full beyond it.
+//
+// Threads: every method may be called from any thread, concurrently.
+// Ownership: owned by the GameWorld; owns its mapping.
 #pragma once
 
 #include <cstddef>
@@ -13,26 +16,36 @@
 
 #include "base/Assert.h"
 #include "base/ConnId.h"
+#include "game/Transport.h"
 
 namespace ptnet::game {
 
 class UserDirectory {
  public:
   enum class Claim : uint8_t { Ok, Duplicate, Full };
+  static constexpr uint32_t kMaxShards = 128;  // what a location can name
 
   explicit UserDirectory(size_t max_users);
   ~UserDirectory();
   UserDirectory(const UserDirectory&) = delete;
   UserDirectory& operator=(const UserDirectory&) = delete;
 
-  // Packs a location: the shard in the top byte, the connection's ConnId
-  // below (base/ConnId.h); never 0 (0 means offline).
-  static uint64_t location(uint32_t shard, ConnId conn) {
-    PTNET_ASSERT(shard < 255);
-    return (uint64_t(shard + 1) << 56) | conn.pack();
+  // Packs where a user is connected, for the shell that must reach it:
+  //
+  //   63         57  56  55                                      0
+  //  +-------------+----+-----------------------------------------+
+  //  |  shard (7)  | tr |  ConnId::pack(): generation 24, slot 32  |
+  //  +-------------+----+-----------------------------------------+
+  //   tr: the Transport (0 TCP, 1 reliable UDP)
+  //
+  // Never 0 (a valid ConnId's generation is not 0): 0 means offline.
+  static uint64_t location(uint32_t shard, Transport t, ConnId conn) {
+    PTNET_ASSERT(shard < kMaxShards && conn.valid());
+    return (uint64_t(shard) << 57) | (uint64_t(t == Transport::Rudp) << 56) | conn.pack();
   }
-  static uint32_t shard_of(uint64_t loc) { return uint32_t(loc >> 56) - 1; }
-  static ConnId conn_of(uint64_t loc) { return ConnId::unpack(loc & 0x00FFFFFFFFFFFFFFull); }
+  static uint32_t shard_of(uint64_t loc) { return uint32_t(loc >> 57); }
+  static Transport transport_of(uint64_t loc) { return ((loc >> 56) & 1) != 0 ? Transport::Rudp : Transport::Tcp; }
+  static ConnId conn_of(uint64_t loc) { return ConnId::unpack(loc & ((uint64_t(1) << 56) - 1)); }
 
   // Any thread. user_id must not be 0; loc must not be 0.
   Claim claim(uint32_t user_id, uint64_t loc);

@@ -1,0 +1,97 @@
+// The game on one shard, TCP side: the shell around this shard's GameCore.
+// It decodes each frame (JSON or binary, by the byte order the connection's
+// first length header chose), feeds the core, and carries out what the core
+// asks through GameOutput: replies encoded into the connection's send queue,
+// room messages fanned out, connections closed.
+//
+// Room fan-out: a room message is encoded once in binary and queued BY
+// REFERENCE to every local TCP member; local JSON members share one JSON
+// encoding, made on the first of them; every other shard whose bit is set in
+// the room's RoomDirectory mask gets one mailbox message (a RoomCast) and
+// does the same for its members. Copies lost to a full mailbox or a failed
+// allocation are counted as FanoutDropped, one per shard and encoding.
+//
+// Transports: sessions carry a Transport tag and a ConnId, never a
+// connection pointer; send/broadcast/close switch on the tag. A reliable-UDP
+// path is an addition: a second input (an rudp::EndpointHandler feeding the
+// same core with Transport::Rudp, Encoding::Binary sessions) and the Rudp
+// cases of those switches (the binary frame's body to Endpoint::send).
+//
+// Threads: created by GameServer::make_handler on its shard's thread, then
+// used only there (it is that shard's TcpService handler).
+// Ownership: owned by the TcpService; owns the GameCore (and through it the
+// Sessions; Connection::user points at the connection's Session).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/Shard.h"
+#include "core/ShardMessage.h"
+#include "game/ErrorCode.h"
+#include "game/GameCore.h"
+#include "game/GameOutput.h"
+#include "game/JsonCodec.h"
+#include "game/LocalRoom.h"
+#include "game/Message.h"
+#include "game/Session.h"
+#include "tcp/ConnectionHandler.h"
+#include "tcp/SharedFrame.h"
+
+namespace ptnet::tcp {
+class TcpService;
+}
+
+namespace ptnet::game {
+
+class GameServer;
+
+class GameShard final : public tcp::ConnectionHandler, public GameOutput {
+ public:
+  GameShard(GameServer& server, Shard& shard, uint32_t max_frame);
+  ~GameShard() override;
+
+  // ---- tcp::ConnectionHandler: input --------------------------------------------
+  void on_open(tcp::TcpService& tcp, tcp::Connection& c) override;
+  tcp::ByteOrder detect_order(const uint8_t* first, size_t n, tcp::ByteOrder fallback) override;
+  bool on_frame(tcp::TcpService& tcp, tcp::Connection& c, const uint8_t* body, uint32_t len) override;
+  void on_bad_frame(tcp::TcpService& tcp, tcp::Connection& c, tcp::FrameStatus s) override;
+  void on_close(tcp::TcpService& tcp, tcp::Connection& c, tcp::CloseReason r) override;
+
+  // ---- GameOutput: what the core asks -------------------------------------------
+  void send(const Session& to, const Message& m) override;
+  void broadcast(const LocalRoom& room, const Message& m, const Session* exclude) override;
+  void close(Session& s, Close how) override;
+
+  size_t session_count() const { return core_.session_count(); }
+
+ private:
+  // The connection's Session, its encoding brought up to date (the byte
+  // order is known from the first frame on); nullptr once closed.
+  static Session* session_of(tcp::Connection& c);
+  void send_tcp(const Session& to, const Message& m);
+  void close_tcp(const Session& s, Close how);
+  bool send_shared_tcp(const Session& to, tcp::SharedFrame* f);
+
+  tcp::SharedFrame* encode_shared(const Message& m, Encoding e);
+  // One RoomCast per other shard with members of the room.
+  void post_to_shards(const LocalRoom& room, const tcp::SharedFrame& bin);
+  // To the local members: `bin` by reference, and a JSON encoding (made from
+  // `m`, or from `bin` when m is nullptr) shared by the JSON members.
+  void deliver_local(const LocalRoom& room, tcp::SharedFrame* bin, const Message* m, const Session* exclude);
+  tcp::SharedFrame* encode_json(const tcp::SharedFrame& bin, const Message* m);
+  // The broadcast could not even be encoded: every copy it needed is lost.
+  void count_lost_broadcast(const LocalRoom& room, const Session* exclude);
+  static void on_room_cast(Shard& shard, const ShardMessage& msg);
+
+  GameServer& server_;
+  Shard& shard_;
+  GameStats& stats_;
+  tcp::TcpService* tcp_ = nullptr;  // known from the first on_open
+  uint32_t max_frame_;
+  JsonCodec json_;
+  std::vector<uint8_t> scratch_;
+  GameCore core_;  // last: destroyed first, while the rest is still here
+};
+
+}  // namespace ptnet::game
