@@ -191,6 +191,7 @@ void Shard::loop() {
       break;
     }
     for (int i = 0; i < n; ++i) dispatch(cqes[i]);
+    for (auto& s : services_) s->after_completions(*this);
     counters_.add(Counter::LoopPasses);
   }
 }

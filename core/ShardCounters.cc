@@ -21,6 +21,13 @@ const char* counter_name(Counter c) {
     case Counter::MailboxFull: return "mailbox_full";
     case Counter::MailboxMessages: return "mailbox_messages";
     case Counter::LoopPasses: return "loop_passes";
+    case Counter::DatagramsIn: return "datagrams_in";
+    case Counter::DatagramsOut: return "datagrams_out";
+    case Counter::BytesInUdp: return "bytes_in_udp";
+    case Counter::BytesOutUdp: return "bytes_out_udp";
+    case Counter::ErrDatagram: return "err_datagram";
+    case Counter::ErrDatagramSend: return "err_datagram_send";
+    case Counter::ErrDatagramRecv: return "err_datagram_recv";
     case Counter::kCount: break;
   }
   return "?";

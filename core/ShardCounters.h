@@ -26,6 +26,13 @@ enum class Counter : uint8_t {
   MailboxFull,         // cross-shard message dropped: target queue full
   MailboxMessages,     // cross-shard messages received
   LoopPasses,
+  DatagramsIn,         // UDP datagrams received
+  DatagramsOut,        // UDP datagrams handed to the kernel and sent
+  BytesInUdp,
+  BytesOutUdp,
+  ErrDatagram,         // truncated or unreadable datagram, dropped
+  ErrDatagramSend,     // a datagram the kernel refused (full socket buffer: lost, as on the wire)
+  ErrDatagramRecv,     // the datagram receive ended with an error (re-armed after a back-off)
   kCount
 };
 

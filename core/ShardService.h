@@ -16,6 +16,9 @@ class ShardService {
   virtual ~ShardService() = default;
   // Returns 0, or a negated errno that aborts the engine start.
   virtual int start(Shard& shard) = 0;
+  // Once per loop pass, after every completion of the pass was dispatched
+  // (a service that batches what its completions brought processes it here).
+  virtual void after_completions(Shard& shard) { (void)shard; }
   // Once per loop pass, right before the shard submits and sleeps.
   virtual void before_wait(Shard& shard) { (void)shard; }
   virtual void stop_accepting(Shard& shard) { (void)shard; }
