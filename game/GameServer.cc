@@ -16,7 +16,7 @@ GameServer::GameServer(const GameConfig& cfg, size_t shards)
 
 GameServer::~GameServer() = default;
 
-std::unique_ptr<tcp::ConnectionHandler> GameServer::make_handler(Shard& shard, uint32_t max_frame) {
+std::unique_ptr<GameShard> GameServer::make_handler(Shard& shard, uint32_t max_frame) {
   PTNET_ASSERT(shard.id() < world_.shards());
   auto h = std::make_unique<GameShard>(*this, shard, max_frame);
   handlers_[shard.id()].store(h.get(), std::memory_order_release);

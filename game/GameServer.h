@@ -16,13 +16,13 @@
 
 #include "core/Shard.h"
 #include "game/GameConfig.h"
+#include "game/GameShard.h"
 #include "game/GameStats.h"
 #include "game/GameWorld.h"
 #include "tcp/ConnectionHandler.h"
 
 namespace ptnet::game {
 
-class GameShard;
 
 class GameServer {
  public:
@@ -31,7 +31,9 @@ class GameServer {
   GameServer(const GameServer&) = delete;
   GameServer& operator=(const GameServer&) = delete;
 
-  std::unique_ptr<tcp::ConnectionHandler> make_handler(Shard& shard, uint32_t max_frame);
+  // The shard's game shell: the TcpService's handler (owner) and, when
+  // reliable UDP is served, the RudpService's handler too (borrowed).
+  std::unique_ptr<GameShard> make_handler(Shard& shard, uint32_t max_frame);
 
   GameWorld& world() { return world_; }
   const GameConfig& config() const { return world_.config(); }

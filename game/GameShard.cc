@@ -1,11 +1,14 @@
 #include "game/GameShard.h"
 
+#include <cerrno>
+
 #include "base/Assert.h"
 #include "game/BinaryCodec.h"
 #include "game/GameServer.h"
 #include "game/GameStats.h"
 #include "game/RoomCast.h"
 #include "game/ShardMask.h"
+#include "rudp/RudpService.h"
 #include "tcp/Connection.h"
 #include "tcp/Framer.h"
 #include "tcp/TcpService.h"
@@ -107,17 +110,15 @@ void GameShard::on_close(tcp::TcpService&, tcp::Connection& c, tcp::CloseReason)
 void GameShard::send(const Session& to, const Message& m) {
   switch (to.transport) {
     case Transport::Tcp: return send_tcp(to, m);
-    case Transport::Rudp: break;
+    case Transport::Rudp: return send_rudp(to, m);
   }
-  PTNET_ASSERT(!"no RUDP input feeds this core yet");
 }
 
 void GameShard::close(Session& s, Close how) {
   switch (s.transport) {
     case Transport::Tcp: return close_tcp(s, how);
-    case Transport::Rudp: break;
+    case Transport::Rudp: return close_rudp(s);  // the endpoint always flushes what is reliable-queued first
   }
-  PTNET_ASSERT(!"no RUDP input feeds this core yet");
 }
 
 void GameShard::send_tcp(const Session& to, const Message& m) {
@@ -194,7 +195,7 @@ void GameShard::deliver_local(const LocalRoom& room, tcp::SharedFrame* bin, cons
   for (const Session* member : room.members) {
     if (member == exclude) continue;
     tcp::SharedFrame* f = bin;
-    if (member->encoding == Encoding::Json) {
+    if (member->encoding == Encoding::Json) {  // only TCP sessions speak JSON
       if (json == nullptr && !json_lost) {  // one JSON encoding per shard, shared by its JSON members
         json = encode_json(*bin, m);
         json_lost = json == nullptr;
@@ -205,8 +206,9 @@ void GameShard::deliver_local(const LocalRoom& room, tcp::SharedFrame* bin, cons
     }
     switch (member->transport) {
       case Transport::Tcp: delivered += send_shared_tcp(*member, f) ? 1 : 0; break;
-      case Transport::Rudp:  // later: the binary body (bin minus its header) to Endpoint::send
-        PTNET_ASSERT(!"no RUDP input feeds this core yet");
+      case Transport::Rudp:  // the binary body, without the TCP length header
+        delivered += send_body_rudp(*member, bin->data() + tcp::Framer::kHeaderSize,
+                                    bin->size - tcp::Framer::kHeaderSize) ? 1 : 0;
         break;
     }
   }
@@ -221,5 +223,65 @@ tcp::SharedFrame* GameShard::encode_json(const tcp::SharedFrame& bin, const Mess
   if (BinaryCodec::decode(body, bin.size - tcp::Framer::kHeaderSize, &decoded) != DecodeStatus::Ok) return nullptr;
   return encode_shared(decoded, Encoding::Json);
 }
+
+}  // namespace ptnet::game
+
+namespace ptnet::game {
+
+// ---- reliable UDP -----------------------------------------------------------------
+
+Session* GameShard::rudp_session(ConnId peer) const {
+  if (peer.slot >= rudp_sessions_.size()) return nullptr;
+  Session* s = rudp_sessions_[peer.slot];
+  return s != nullptr && s->conn == peer ? s : nullptr;
+}
+
+void GameShard::on_connect(ConnId peer, const SockAddr&) {
+  Session* s = core_.open(Transport::Rudp, Encoding::Binary, peer, shard_.now_ns());
+  if (s == nullptr) {
+    rudp_->endpoint().close(peer, shard_.now_ns());
+    return;
+  }
+  if (peer.slot >= rudp_sessions_.size()) rudp_sessions_.resize(size_t(peer.slot) + 1, nullptr);
+  rudp_sessions_[peer.slot] = s;
+}
+
+void GameShard::on_message(ConnId peer, rudp::Channel, const uint8_t* data, size_t len) {
+  Session* s = rudp_session(peer);
+  if (PTNET_UNLIKELY(s == nullptr)) return;
+  Message m;
+  const DecodeStatus st = BinaryCodec::decode(data, len, &m);
+  if (PTNET_LIKELY(st == DecodeStatus::Ok)) core_.receive(*s, m, shard_.now_ns());
+  else core_.undecodable(*s, st, shard_.now_ns());
+}
+
+void GameShard::on_disconnect(ConnId peer, rudp::DisconnectReason) {
+  Session* s = rudp_session(peer);
+  if (s == nullptr) return;
+  rudp_sessions_[peer.slot] = nullptr;
+  core_.closed(*s);
+}
+
+bool GameShard::send_body_rudp(const Session& to, const uint8_t* body, size_t len) {
+  const rudp::Channel ch =
+      len > 0 && body[0] == uint8_t(MsgType::PlayerMove) ? rudp::Channel::Unreliable : rudp::Channel::Reliable;
+  const int err = rudp_->endpoint().send(to.conn, ch, body, len, shard_.now_ns());
+  if (PTNET_LIKELY(err == 0)) return true;
+  if (err == -ENOBUFS) {
+    // Over its send budget: a slow reader, cut off as TCP cuts them. The
+    // endpoint reports the disconnect later (never from inside this call).
+    stats_.add(GameStats::SlowReaders);
+    rudp_->endpoint().close(to.conn, shard_.now_ns());
+  }
+  return false;
+}
+
+void GameShard::send_rudp(const Session& to, const Message& m) {
+  const size_t cap = BinaryCodec::encoded_size(m);
+  if (scratch_.size() < cap) scratch_.resize(cap);
+  send_body_rudp(to, scratch_.data(), BinaryCodec::encode(m, scratch_.data()));
+}
+
+void GameShard::close_rudp(const Session& s) { rudp_->endpoint().close(s.conn, shard_.now_ns()); }
 
 }  // namespace ptnet::game

@@ -1,8 +1,11 @@
-// The game on one shard, TCP side: the shell around this shard's GameCore.
-// It decodes each frame (JSON or binary, by the byte order the connection's
-// first length header chose), feeds the core, and carries out what the core
-// asks through GameOutput: replies encoded into the connection's send queue,
-// room messages fanned out, connections closed.
+// The game on one shard: the shell around this shard's GameCore, for both
+// transports. TCP: it decodes each frame (JSON or binary, by the byte order
+// the connection's first length header chose). Reliable UDP: each message is
+// one binary body (no length header). Either way it feeds the core and
+// carries out what the core asks through GameOutput: replies encoded into
+// the connection's send queue or the peer's endpoint, room messages fanned
+// out to members of either transport, connections closed. PlayerMove rides
+// RUDP's unreliable-sequenced channel, everything else the reliable one.
 //
 // Room fan-out: a room message is encoded once in binary and queued BY
 // REFERENCE to every local TCP member; local JSON members share one JSON
@@ -12,15 +15,13 @@
 // allocation are counted as FanoutDropped, one per shard and encoding.
 //
 // Transports: sessions carry a Transport tag and a ConnId, never a
-// connection pointer; send/broadcast/close switch on the tag. A reliable-UDP
-// path is an addition: a second input (an rudp::EndpointHandler feeding the
-// same core with Transport::Rudp, Encoding::Binary sessions) and the Rudp
-// cases of those switches (the binary frame's body to Endpoint::send).
+// connection pointer; send/broadcast/close switch on the tag.
 //
 // Threads: created by GameServer::make_handler on its shard's thread, then
-// used only there (it is that shard's TcpService handler).
-// Ownership: owned by the TcpService; owns the GameCore (and through it the
-// Sessions; Connection::user points at the connection's Session).
+// used only there (that shard's TcpService handler and RudpService handler).
+// Ownership: owned by the TcpService (the RudpService borrows it and never
+// calls it from its destructor); owns the GameCore (and through it the
+// Sessions; Connection::user, and rudp_sessions_ by peer slot, point at them).
 #pragma once
 
 #include <cstdint>
@@ -35,6 +36,7 @@
 #include "game/LocalRoom.h"
 #include "game/Message.h"
 #include "game/Session.h"
+#include "rudp/ServiceHandler.h"
 #include "tcp/ConnectionHandler.h"
 #include "tcp/SharedFrame.h"
 
@@ -46,7 +48,7 @@ namespace ptnet::game {
 
 class GameServer;
 
-class GameShard final : public tcp::ConnectionHandler, public GameOutput {
+class GameShard final : public tcp::ConnectionHandler, public rudp::ServiceHandler, public GameOutput {
  public:
   GameShard(GameServer& server, Shard& shard, uint32_t max_frame);
   ~GameShard() override;
@@ -57,6 +59,12 @@ class GameShard final : public tcp::ConnectionHandler, public GameOutput {
   bool on_frame(tcp::TcpService& tcp, tcp::Connection& c, const uint8_t* body, uint32_t len) override;
   void on_bad_frame(tcp::TcpService& tcp, tcp::Connection& c, tcp::FrameStatus s) override;
   void on_close(tcp::TcpService& tcp, tcp::Connection& c, tcp::CloseReason r) override;
+
+  // ---- rudp::ServiceHandler: input ----------------------------------------------
+  void attach(rudp::RudpService& service) override { rudp_ = &service; }
+  void on_connect(ConnId peer, const SockAddr& addr) override;
+  void on_message(ConnId peer, rudp::Channel ch, const uint8_t* data, size_t len) override;
+  void on_disconnect(ConnId peer, rudp::DisconnectReason why) override;
 
   // ---- GameOutput: what the core asks -------------------------------------------
   void send(const Session& to, const Message& m) override;
@@ -72,6 +80,11 @@ class GameShard final : public tcp::ConnectionHandler, public GameOutput {
   void send_tcp(const Session& to, const Message& m);
   void close_tcp(const Session& s, Close how);
   bool send_shared_tcp(const Session& to, tcp::SharedFrame* f);
+  Session* rudp_session(ConnId peer) const;
+  // One binary body to a peer, on the channel its type rides.
+  bool send_body_rudp(const Session& to, const uint8_t* body, size_t len);
+  void send_rudp(const Session& to, const Message& m);
+  void close_rudp(const Session& s);
 
   tcp::SharedFrame* encode_shared(const Message& m, Encoding e);
   // One RoomCast per other shard with members of the room.
@@ -88,6 +101,8 @@ class GameShard final : public tcp::ConnectionHandler, public GameOutput {
   Shard& shard_;
   GameStats& stats_;
   tcp::TcpService* tcp_ = nullptr;  // known from the first on_open
+  rudp::RudpService* rudp_ = nullptr;  // set by attach() when RUDP is served
+  std::vector<Session*> rudp_sessions_;  // by peer slot
   uint32_t max_frame_;
   JsonCodec json_;
   std::vector<uint8_t> scratch_;

@@ -18,7 +18,7 @@ namespace ptnet::game {
 class GameStats {
  public:
   enum Field : uint8_t { Sessions, Lifetime, Timeouts, ChatsIn, MovesIn, Deliveries, ErrorsSent,
-                         ChatRefused, FanoutDropped, kFields };
+                         ChatRefused, FanoutDropped, SlowReaders, kFields };
 
   void add(Field f, int64_t n = 1) { bump(v_[f], n); }
   void frame(uint8_t type) {
@@ -37,6 +37,7 @@ class GameStats {
     s.errors_sent += v_[ErrorsSent].load(std::memory_order_relaxed);
     s.chat_refused += v_[ChatRefused].load(std::memory_order_relaxed);
     s.fanout_dropped += v_[FanoutDropped].load(std::memory_order_relaxed);
+    s.slow_readers += v_[SlowReaders].load(std::memory_order_relaxed);
     for (size_t i = 0; i < size_t(Quality::kCount); ++i) s.quality[i] += quality_[i].load(std::memory_order_relaxed);
     for (size_t i = 0; i < 0x42; ++i) s.frames_by_type[i] += by_type_[i].load(std::memory_order_relaxed);
   }

@@ -22,6 +22,7 @@ struct GameStatsSnapshot {
   uint64_t chat_refused = 0;
   uint64_t fanout_dropped = 0;  // room-message copies lost to a full mailbox or a failed allocation:
                                 // one per shard (and per encoding on it) that should have got it
+  uint64_t slow_readers = 0;    // RUDP peers cut off over their send budget (TCP's are counted by TcpService)
   uint64_t quality[size_t(Quality::kCount)] = {};
   uint64_t frames_by_type[0x42] = {};
 };
