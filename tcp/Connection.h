@@ -55,6 +55,9 @@ class Connection {
   bool recv_armed_ = false;
   bool send_inflight_ = false;
   bool dirty_ = false;  // on the service's dirty list
+  // With a flush interval: bytes of the current tick's batch not yet sent
+  // (a send that took only part of it continues at once, not a tick later).
+  size_t batch_owed_ = 0;
   // Byte-order detection (TcpConfig::detect_order): the first bytes wait
   // here until the handler has seen enough of them to choose.
   static constexpr uint8_t kDetectBytes = 5;

@@ -23,6 +23,10 @@ struct TcpConfig {
   size_t max_send_queue = 4 * 1024 * 1024;  // bytes queued per connection before it is cut off
   uint32_t max_conns = 1'000'000;           // per shard
   uint64_t linger_ns = 2'000'000'000;       // close-after-flush budget
+  // The network tick: frames queued to a connection leave at most every
+  // this often, all at once (0: at the end of every loop pass). The first
+  // flush after a quiet period is immediate.
+  uint64_t flush_interval_ns = 0;
   // Filled by the first shard when port == 0; later shards bind the same port.
   std::shared_ptr<std::atomic<uint16_t>> bound_port = std::make_shared<std::atomic<uint16_t>>(0);
 };

@@ -21,10 +21,14 @@ TcpService::TcpService(const TcpConfig& cfg, std::unique_ptr<ConnectionHandler> 
     : cfg_(cfg),
       handler_(std::move(handler)),
       accept_retry_(&TcpService::on_accept_retry, this),
+      flush_tick_(&TcpService::on_flush_tick, this),
       conns_(256) {}
 
 TcpService::~TcpService() {
-  if (accept_retry_.armed()) shard_->timers().cancel(accept_retry_);
+  if (shard_ != nullptr) {
+    shard_->timers().cancel(accept_retry_);
+    shard_->timers().cancel(flush_tick_);
+  }
   if (listen_fd_ >= 0) ::close(listen_fd_);
   for (Connection* c : slots_) {
     if (c == nullptr) continue;
@@ -284,6 +288,7 @@ void TcpService::flush(Connection& c) {
   if (c.state_ == ConnState::Closed) {
     maybe_release(c);
   } else if (!c.send_inflight_ && !c.out_.empty()) {
+    if (c.batch_owed_ == 0) c.batch_owed_ = c.out_.bytes();
     iovec iov[kMaxIov];
     const unsigned n = c.out_.gather(iov, std::min(kMaxIov, io_->max_iov()));
     io_->send(c.fd_, iov, n, ud(kOpSend, c));
@@ -292,6 +297,23 @@ void TcpService::flush(Connection& c) {
 }
 
 void TcpService::before_wait(Shard&) {
+  if (dirty_head_ == nullptr) return;
+  if (cfg_.flush_interval_ns != 0) {
+    const uint64_t now = shard_->now_ns();
+    if (now < next_flush_ns_) {  // between ticks: the frames wait for the next one
+      if (!flush_tick_.armed()) shard_->timers().schedule(flush_tick_, next_flush_ns_);
+      return;
+    }
+    next_flush_ns_ = now + cfg_.flush_interval_ns;
+  }
+  flush_dirty();
+}
+
+void TcpService::on_flush_tick(Timer&, uint64_t) {
+  // Nothing to do here: the pass this wakes runs before_wait(), which flushes.
+}
+
+void TcpService::flush_dirty() {
   // Until the list stays empty: a close run here tells its handler, which
   // may queue frames to other connections (a member leaving a room), and
   // those must leave in this pass, not at the next wake-up.
@@ -320,6 +342,7 @@ void TcpService::on_send(const io::Completion& cqe) {
   if (PTNET_LIKELY(cqe.res > 0)) {
     counters_->add(Counter::BytesOut, uint64_t(cqe.res));
     c->out_.consume(pools_, size_t(cqe.res));
+    c->batch_owed_ = c->batch_owed_ > size_t(cqe.res) ? c->batch_owed_ - size_t(cqe.res) : 0;
   }
   if (PTNET_UNLIKELY(c->state_ == ConnState::Closed)) {
     maybe_release(*c);
@@ -335,8 +358,14 @@ void TcpService::on_send(const io::Completion& cqe) {
     maybe_release(*c);
     return;
   }
-  if (!c->out_.empty()) mark_dirty(*c);
-  else if (c->state_ == ConnState::Draining) close(*c, c->close_reason_);
+  if (!c->out_.empty()) {
+    // The rest of this tick's batch leaves now; newer frames wait for the
+    // next tick (or, without a tick, the end of this pass).
+    if (c->batch_owed_ != 0 && cfg_.flush_interval_ns != 0) flush(*c);
+    else mark_dirty(*c);
+  } else if (c->state_ == ConnState::Draining) {
+    close(*c, c->close_reason_);
+  }
   maybe_release(*c);
 }
 

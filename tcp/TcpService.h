@@ -5,7 +5,8 @@
 // Send path: handlers append frames to a connection's SendQueue; the
 // connection is put on the dirty list once; before the shard sleeps,
 // before_wait() issues ONE send per dirty connection covering everything
-// queued in this pass. While a send is in flight new frames keep appending
+// queued in this pass (with TcpConfig::flush_interval_ns, only on a network
+// tick: everything queued since the last tick leaves at once). While a send is in flight new frames keep appending
 // and go out with the next one. A connection whose queue exceeds
 // max_send_queue is a slow reader: it is cut off and counted.
 //
@@ -76,6 +77,7 @@ class TcpService final : public ShardService {
   static void on_send_cqe(void* ctx, const io::Completion& c);
   static void on_linger(Timer& t, uint64_t now_ns);
   static void on_accept_retry(Timer& t, uint64_t now_ns);
+  static void on_flush_tick(Timer& t, uint64_t now_ns);
 
   void on_accept(const io::Completion& c);
   void on_recv(const io::Completion& c);
@@ -91,6 +93,7 @@ class TcpService final : public ShardService {
   // push_dirty() unless a send is in flight (its completion re-marks it).
   void mark_dirty(Connection& c);
   void flush(Connection& c);
+  void flush_dirty();
   void maybe_release(Connection& c);
   static uint64_t ud(uint8_t op, const Connection& c) { return io::UserData::encode(op, c.id_); }
 
@@ -104,6 +107,8 @@ class TcpService final : public ShardService {
   bool accepting_ = false;
   bool accept_armed_ = false;
   Timer accept_retry_;
+  Timer flush_tick_;            // wakes the shard for the next network tick
+  uint64_t next_flush_ns_ = 0;  // with flush_interval_ns: no flush before this
 
   ObjectPool<Connection> conns_;
   SendQueue::Pools pools_;

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/CpuSet.h"
@@ -63,7 +64,7 @@ class TcpServiceTest : public ::testing::Test {
       fake_ = b.get();
       return std::unique_ptr<io::Backend>(std::move(b));
     };
-    tcp::TcpConfig tcp;
+    tcp::TcpConfig tcp = config();
     tcp.host = "127.0.0.1";
     tcp.port = 0;
     engine_ = std::make_unique<Engine>(cfg);
@@ -92,6 +93,8 @@ class TcpServiceTest : public ::testing::Test {
     p1_ = script_.next_pass();
     for (int fd : fds_) ASSERT_TRUE(p1_.has(FakeOp::Recv, fd)) << "fd " << fd;
   }
+
+  virtual tcp::TcpConfig config() const { return {}; }
 
   void TearDown() override {
     script_.free_run();
@@ -231,6 +234,42 @@ TEST_F(TcpServiceTest, StopWithAnAcceptQueuedKeepsTheListenerOpenUntilItEnds) {
   EXPECT_TRUE(rearmed->fd_ok_at_submit) << "the listener was closed under a queued accept";
   EXPECT_EQ(script_.bad_fd_ops(), 0);
   script_.answer({});
+}
+
+class TcpServiceTickTest : public TcpServiceTest {
+ protected:
+  static constexpr uint64_t kTickNs = 300'000'000;
+  tcp::TcpConfig config() const override {
+    tcp::TcpConfig c;
+    c.flush_interval_ns = kTickNs;
+    return c;
+  }
+};
+
+// With a network tick, the first frame after a quiet period leaves at once;
+// frames queued before the next tick wait for it and then leave together,
+// in one send.
+TEST_F(TcpServiceTickTest, FramesWaitForTheTickAndLeaveInOneSend) {
+  handler_->on_frame_fn = [this](tcp::TcpService& tcp, tcp::Connection&, const std::string& body) {
+    tcp.send_bytes(*tcp.find(handler_->opened[2]), body.data(), body.size());
+  };
+  script_.answer({data(0, frame("a"))});
+  FakePass p2 = script_.next_pass();
+  const FakeOp* first = p2.find(FakeOp::Send, fds_[2]);
+  ASSERT_NE(first, nullptr) << "the first flush after a quiet period is immediate";
+  script_.answer({cqe(first->user_data, 1), data(0, frame("b"))});
+  FakePass p3 = script_.next_pass();
+  EXPECT_FALSE(p3.has(FakeOp::Send, fds_[2])) << "sent before the tick";
+  script_.answer({data(1, frame("c"))});
+  FakePass p4 = script_.next_pass();
+  EXPECT_FALSE(p4.has(FakeOp::Send, fds_[2])) << "sent before the tick";
+  std::this_thread::sleep_for(std::chrono::nanoseconds(kTickNs + 50'000'000));
+  script_.answer({});
+  FakePass p5 = script_.next_pass();
+  const FakeOp* batch = p5.find(FakeOp::Send, fds_[2]);
+  ASSERT_NE(batch, nullptr) << "the tick did not flush";
+  EXPECT_EQ(std::string(batch->bytes.begin(), batch->bytes.end()), "bc");
+  script_.answer({cqe(batch->user_data, 2)});
 }
 
 TEST(ConnStateTest, OnlyTheDrawnTransitionsAreAllowed) {
