@@ -21,9 +21,12 @@
 #include "core/Engine.h"
 #include "base/Log.h"
 #include "game/GameServer.h"
+#include "game/GameShard.h"
 #include "game/MsgType.h"
 #include "game/Quality.h"
 #include "game/RoomDirectory.h"
+#include "rudp/RudpEchoHandler.h"
+#include "rudp/RudpService.h"
 #include "tcp/TcpService.h"
 
 using namespace ptnet;
@@ -84,8 +87,8 @@ void log_game_stats(game::GameServer& gs, game::GameStatsSnapshot& prev, double 
 
 int main(int argc, char** argv) {
   app::ServerOptions opt;
-  int rc = app::parse_server_options(argc, argv, &opt);
-  if (rc >= 0) return rc;
+  const app::OptionsOutcome parsed = app::parse_server_options(argc, argv, &opt);
+  if (!parsed.run) return parsed.exit_code;
   static const char* const levels[] = {"debug", "info", "warn", "error"};
   for (int i = 0; i < 4; ++i)
     if (opt.log_level == levels[i]) set_log_level(LogLevel(i));
@@ -107,11 +110,19 @@ int main(int argc, char** argv) {
     game = std::make_unique<game::GameServer>(opt.game, game::RoomDirectory::kMaxShards);
   }
   game::GameServer* gs = game.get();
-  int err = engine.start([&tcp_cfg, gs](Shard& shard) {
-    std::unique_ptr<tcp::ConnectionHandler> h;
-    if (gs != nullptr) h = gs->make_handler(shard, tcp_cfg.max_frame);
-    else h = std::make_unique<tcp::EchoHandler>();
-    shard.add_service(std::make_unique<tcp::TcpService>(tcp_cfg, std::move(h)));
+  const bool udp = opt.udp;
+  // RudpService after TcpService: its before_wait() flushes last, so what TCP
+  // closes queue to RUDP peers in the pass leaves in it too.
+  int err = engine.start([&tcp_cfg, &opt, gs, udp](Shard& shard) {
+    if (gs == nullptr) {
+      shard.add_service(std::make_unique<tcp::TcpService>(tcp_cfg, std::make_unique<tcp::EchoHandler>()));
+      if (udp) shard.add_service(std::make_unique<rudp::RudpService>(opt.rudp, std::make_unique<rudp::RudpEchoHandler>()));
+      return;
+    }
+    std::unique_ptr<game::GameShard> game = gs->make_handler(shard, tcp_cfg.max_frame);
+    game::GameShard& shell = *game;
+    shard.add_service(std::make_unique<tcp::TcpService>(tcp_cfg, std::move(game)));
+    if (udp) shard.add_service(std::make_unique<rudp::RudpService>(opt.rudp, shell));
   });
   if (err != 0) {
     std::fprintf(stderr, "ptnet-server: start failed: %s\n", std::strerror(-err));
@@ -123,6 +134,12 @@ int main(int argc, char** argv) {
   PTNET_LOG_INFO("ptnet-server (%s) listening on %s:%u with %zu shard(s) on cpus %s, backend %s",
                  opt.echo ? "echo" : "game", opt.tcp.host.c_str(), port, engine.shard_count(), CpuSet::format(cpus).c_str(),
                  io::to_string(engine.backend_kind()));
+  if (udp) {
+    const uint16_t uport = opt.rudp.port != 0 ? opt.rudp.port : opt.rudp.bound_port->load();
+    PTNET_LOG_INFO("reliable UDP on %s:%u%s", opt.rudp.host.c_str(), uport,
+                   opt.rudp.impair ? " through a simulated bad link (--sim-*)" : "");
+    std::printf("ptnet-server rudp on :%u\n", uport);
+  }
   std::printf("ptnet-server listening on :%u\n", port);
   std::fflush(stdout);
 

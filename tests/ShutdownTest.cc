@@ -85,7 +85,7 @@ void run_binary_and_signal(int sig) {
   if (pid == 0) {
     dup2(out[1], STDOUT_FILENO);
     ::close(out[0]);
-    execl(bin, bin, "--echo", "--tcp-port", "0", "--host", "127.0.0.1", "--shards", "2", "--backend",
+    execl(bin, bin, "--echo", "--tcp-port", "0", "--udp-port", "0", "--host", "127.0.0.1", "--shards", "2", "--backend",
           backend, "--log-level", "warn", static_cast<char*>(nullptr));
     _exit(127);
   }
