@@ -68,6 +68,10 @@ void add_tcp(CLI::App& app, ServerOptions* o, Raw* r) {
                  "The network tick, ms: frames queued to a connection leave at most this often, all at once "
                  "(0: at the end of every loop pass)")
       ->check(CLI::Range(0.0, 1000.0))->group(g);
+  app.add_option("--fanout-copy-max", o->tcp.fanout_copy_max,
+                 "Room fan-out: frames up to this many bytes are copied into each member's send buffer, "
+                 "larger ones shared by reference (0: always by reference)")
+      ->check(CLI::Range(0u, 16000u))->group(g);
 }
 
 void add_rudp(CLI::App& app, ServerOptions* o, Raw* r) {

@@ -31,6 +31,17 @@ void Shard::on_completion(uint8_t op, CompletionFn fn, void* ctx) {
   routes_[op] = Route{fn, ctx};
 }
 
+void Shard::on_before_sleep(PassHook fn, void* ctx) {
+  assert_owner();
+  before_sleep_.push_back(Hook{fn, ctx});
+}
+
+void Shard::remove_before_sleep(void* ctx) {
+  assert_owner();
+  for (size_t i = 0; i < before_sleep_.size(); ++i)
+    if (before_sleep_[i].ctx == ctx) before_sleep_.erase(before_sleep_.begin() + ptrdiff_t(i--));
+}
+
 void Shard::add_service(std::unique_ptr<ShardService> service) {
   assert_owner();
   services_.push_back(std::move(service));
@@ -171,6 +182,7 @@ void Shard::loop() {
     drain_mailboxes();
     if (stop_requested_.load(std::memory_order_relaxed)) advance_stop_phase();
     for (auto& s : services_) s->before_wait(*this);
+    for (const Hook& h : before_sleep_) h.fn(h.ctx);
 
     int64_t timeout = -1;
     const uint64_t next = timers_->next_deadline_ns();

@@ -49,6 +49,13 @@ class Shard {
   void assert_owner() const { PTNET_ASSERT(pthread_equal(pthread_self(), thread_) != 0); }
   bool is_owner() const { return pthread_equal(pthread_self(), thread_) != 0; }
 
+  // Runs fn(ctx) once per loop pass after every service's before_wait(),
+  // right before the shard submits and sleeps (e.g. to post what a pass
+  // batched up for other shards, whoever queued it).
+  using PassHook = void (*)(void* ctx);
+  void on_before_sleep(PassHook fn, void* ctx);
+  void remove_before_sleep(void* ctx);
+
   // Routes completions whose user_data op is `op` to fn(ctx, completion).
   void on_completion(uint8_t op, CompletionFn fn, void* ctx);
   void add_service(std::unique_ptr<ShardService> service);
@@ -91,6 +98,11 @@ class Shard {
   std::unique_ptr<TimerWheel> timers_;
   std::vector<std::unique_ptr<ShardService>> services_;
   Route routes_[256];
+  struct Hook {
+    PassHook fn;
+    void* ctx;
+  };
+  std::vector<Hook> before_sleep_;
   ShardCounters counters_;
   uint64_t now_ns_ = 0;
   Phase phase_ = Phase::Running;

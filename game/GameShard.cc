@@ -1,12 +1,14 @@
 #include "game/GameShard.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 #include "base/Assert.h"
 #include "game/BinaryCodec.h"
 #include "game/GameServer.h"
 #include "game/GameStats.h"
-#include "game/RoomCast.h"
+#include "game/CastBatch.h"
 #include "game/ShardMask.h"
 #include "rudp/RudpService.h"
 #include "tcp/Connection.h"
@@ -32,12 +34,6 @@ size_t encode_frame(const Message& m, Encoding e, uint8_t* out) {
   return tcp::Framer::kHeaderSize + n;
 }
 
-bool has_recipient(const LocalRoom& room, const Session* exclude) {
-  for (const Session* s : room.members)
-    if (s != exclude) return true;
-  return false;
-}
-
 }  // namespace
 
 GameShard::GameShard(GameServer& server, Shard& shard, uint32_t max_frame)
@@ -47,9 +43,15 @@ GameShard::GameShard(GameServer& server, Shard& shard, uint32_t max_frame)
       max_frame_(max_frame),
       json_(max_frame),
       scratch_(4096),
-      core_(server.world(), shard.id(), shard.timers(), *this, shard.now_ns()) {}
+      core_(server.world(), shard.id(), shard.timers(), *this, shard.now_ns()) {
+  shard_.on_before_sleep(&GameShard::post_batches, this);
+}
 
-GameShard::~GameShard() { server_.clear_handler(shard_.id()); }
+GameShard::~GameShard() {
+  shard_.remove_before_sleep(this);
+  for (uint32_t target : batched_) CastBatch::destroy(batches_[target]);
+  server_.clear_handler(shard_.id());
+}
 
 // ---- input: connections and frames -----------------------------------------------
 
@@ -136,92 +138,107 @@ void GameShard::close_tcp(const Session& s, Close how) {
   else tcp_->close_after_flush(*c);
 }
 
-bool GameShard::send_shared_tcp(const Session& to, tcp::SharedFrame* f) {
-  tcp::Connection* c = tcp_->find(to.conn);
-  return c != nullptr && tcp_->send_shared(*c, f);
-}
-
 // ---- output: room fan-out ---------------------------------------------------------
 
-tcp::SharedFrame* GameShard::encode_shared(const Message& m, Encoding e) {
-  tcp::SharedFrame* f = tcp::SharedFrame::create(uint32_t(frame_capacity(m, e)));
-  if (f == nullptr) return nullptr;
-  f->size = uint32_t(encode_frame(m, e, f->data()));
-  return f;
-}
-
 void GameShard::broadcast(const LocalRoom& room, const Message& m, const Session* exclude) {
-  tcp::SharedFrame* bin = encode_shared(m, Encoding::Binary);
-  if (PTNET_UNLIKELY(bin == nullptr)) return count_lost_broadcast(room, exclude);
-  post_to_shards(room, *bin);
-  deliver_local(room, bin, &m, exclude);
-  bin->release();
+  const size_t cap = frame_capacity(m, Encoding::Binary);
+  if (bin_scratch_.size() < cap) bin_scratch_.resize(cap);
+  const uint32_t len = uint32_t(encode_frame(m, Encoding::Binary, bin_scratch_.data()));
+  cast_to_shards(room, bin_scratch_.data(), len);
+  deliver_local(room, bin_scratch_.data(), len, &m, exclude);
 }
 
-void GameShard::count_lost_broadcast(const LocalRoom& room, const Session* exclude) {
-  ShardMask others = server_.world().rooms().shard_mask(room.entry);
-  others.reset(shard_.id());
-  int64_t lost = has_recipient(room, exclude) ? 1 : 0;
-  others.for_each([&](uint32_t) { ++lost; });
-  stats_.add(GameStats::FanoutDropped, lost);
-}
-
-void GameShard::post_to_shards(const LocalRoom& room, const tcp::SharedFrame& bin) {
+void GameShard::cast_to_shards(const LocalRoom& room, const uint8_t* frame, uint32_t len) {
   ShardMask others = server_.world().rooms().shard_mask(room.entry);
   others.reset(shard_.id());
   others.for_each([&](uint32_t target) {
-    RoomCast* cast = RoomCast::create(&server_, room.id, bin);  // the target owns it from here on
-    if (cast == nullptr) return stats_.add(GameStats::FanoutDropped);
-    if (!shard_.post(target, ShardMessage{&GameShard::on_room_cast, cast, 0, 0})) {
-      cast->release();
-      stats_.add(GameStats::FanoutDropped);
+    CastBatch* b = batches_[target];
+    if (b == nullptr) {
+      b = CastBatch::create(&server_, std::max<size_t>(kBatchBytes, size_t(len) + 16));
+      if (b == nullptr) return stats_.add(GameStats::FanoutDropped);
+      batches_[target] = b;
+      batched_.push_back(target);
     }
+    CastBatch* grown = CastBatch::append(b, room.id, frame, len);
+    if (grown == nullptr) return stats_.add(GameStats::FanoutDropped);
+    batches_[target] = grown;
   });
 }
 
-void GameShard::on_room_cast(Shard& shard, const ShardMessage& msg) {
-  auto* cast = static_cast<RoomCast*>(msg.ptr);
-  if (GameShard* h = cast->server->shard_handler(shard.id())) {
-    if (const LocalRoom* room = h->core_.room(cast->room)) h->deliver_local(*room, cast->frame, nullptr, nullptr);
+void GameShard::post_batches(void* ctx) {
+  auto* self = static_cast<GameShard*>(ctx);
+  for (uint32_t target : self->batched_) {
+    CastBatch* b = self->batches_[target];
+    self->batches_[target] = nullptr;
+    // The target owns the batch from here on.
+    if (!self->shard_.post(target, ShardMessage{&GameShard::on_cast_batch, b, 0, 0})) {
+      self->stats_.add(GameStats::FanoutDropped, b->count());
+      CastBatch::destroy(b);
+    }
   }
-  cast->release();
+  self->batched_.clear();
 }
 
-void GameShard::deliver_local(const LocalRoom& room, tcp::SharedFrame* bin, const Message* m,
+void GameShard::on_cast_batch(Shard& shard, const ShardMessage& msg) {
+  auto* b = static_cast<CastBatch*>(msg.ptr);
+  if (GameShard* h = b->server()->shard_handler(shard.id())) {
+    b->for_each([h](uint32_t room_id, const uint8_t* frame, uint32_t len) {
+      if (const LocalRoom* room = h->core_.room(room_id)) h->deliver_local(*room, frame, len, nullptr, nullptr);
+    });
+  }
+  CastBatch::destroy(b);
+}
+
+void GameShard::deliver_local(const LocalRoom& room, const uint8_t* frame, uint32_t len, const Message* m,
                               const Session* exclude) {
-  tcp::SharedFrame* json = nullptr;
-  bool json_lost = false;
+  bin_members_.clear();
+  json_members_.clear();
   uint64_t delivered = 0;
   for (const Session* member : room.members) {
     if (member == exclude) continue;
-    tcp::SharedFrame* f = bin;
-    if (member->encoding == Encoding::Json) {  // only TCP sessions speak JSON
-      if (json == nullptr && !json_lost) {  // one JSON encoding per shard, shared by its JSON members
-        json = encode_json(*bin, m);
-        json_lost = json == nullptr;
-        if (json_lost) stats_.add(GameStats::FanoutDropped);
-      }
-      if (json_lost) continue;
-      f = json;
+    if (member->transport == Transport::Rudp) {  // the binary body, without the TCP length header
+      delivered += send_body_rudp(*member, frame + tcp::Framer::kHeaderSize, len - tcp::Framer::kHeaderSize) ? 1 : 0;
+      continue;
     }
-    switch (member->transport) {
-      case Transport::Tcp: delivered += send_shared_tcp(*member, f) ? 1 : 0; break;
-      case Transport::Rudp:  // the binary body, without the TCP length header
-        delivered += send_body_rudp(*member, bin->data() + tcp::Framer::kHeaderSize,
-                                    bin->size - tcp::Framer::kHeaderSize) ? 1 : 0;
-        break;
-    }
+    if (tcp::Connection* c = tcp_->find(member->conn))
+      (member->encoding == Encoding::Json ? json_members_ : bin_members_).push_back(c);
   }
-  if (json != nullptr) json->release();
+  delivered += queue_tcp(bin_members_, frame, len);
+  if (!json_members_.empty()) {  // one JSON encoding per shard, shared by its JSON members
+    const size_t jlen = encode_json(frame, len, m);
+    if (jlen != 0) delivered += queue_tcp(json_members_, json_scratch_.data(), uint32_t(jlen));
+    else stats_.add(GameStats::FanoutDropped);
+  }
   stats_.add(GameStats::Deliveries, int64_t(delivered));
 }
 
-tcp::SharedFrame* GameShard::encode_json(const tcp::SharedFrame& bin, const Message* m) {
-  if (m != nullptr) return encode_shared(*m, Encoding::Json);
-  Message decoded;  // from another shard: its views point into `bin`
-  const uint8_t* body = bin.data() + tcp::Framer::kHeaderSize;
-  if (BinaryCodec::decode(body, bin.size - tcp::Framer::kHeaderSize, &decoded) != DecodeStatus::Ok) return nullptr;
-  return encode_shared(decoded, Encoding::Json);
+size_t GameShard::queue_tcp(const std::vector<tcp::Connection*>& to, const uint8_t* frame, uint32_t len) {
+  if (to.empty()) return 0;
+  // Small frames are copied into each member's contiguous send buffer (one
+  // SIMD fan-out copy); large ones are shared by reference from the pool.
+  if (len <= tcp_->config().fanout_copy_max) return tcp_->send_copies(to.data(), to.size(), frame, len);
+  tcp::SharedFrame* f = tcp_->frames().create(len);
+  if (f == nullptr) {
+    stats_.add(GameStats::FanoutDropped);
+    return 0;
+  }
+  std::memcpy(f->data(), frame, len);
+  size_t n = 0;
+  for (tcp::Connection* c : to) n += tcp_->send_shared(*c, f) ? 1 : 0;
+  f->release();
+  return n;
+}
+
+size_t GameShard::encode_json(const uint8_t* frame, uint32_t len, const Message* m) {
+  Message decoded;  // from another shard: its views point into `frame`
+  if (m == nullptr) {
+    const uint8_t* body = frame + tcp::Framer::kHeaderSize;
+    if (BinaryCodec::decode(body, len - tcp::Framer::kHeaderSize, &decoded) != DecodeStatus::Ok) return 0;
+    m = &decoded;
+  }
+  const size_t cap = frame_capacity(*m, Encoding::Json);
+  if (json_scratch_.size() < cap) json_scratch_.resize(cap);
+  return encode_frame(*m, Encoding::Json, json_scratch_.data());
 }
 
 }  // namespace ptnet::game

@@ -7,12 +7,14 @@
 // out to members of either transport, connections closed. PlayerMove rides
 // RUDP's unreliable-sequenced channel, everything else the reliable one.
 //
-// Room fan-out: a room message is encoded once in binary and queued BY
-// REFERENCE to every local TCP member; local JSON members share one JSON
-// encoding, made on the first of them; every other shard whose bit is set in
-// the room's RoomDirectory mask gets one mailbox message (a RoomCast) and
-// does the same for its members. Copies lost to a full mailbox or a failed
-// allocation are counted as FanoutDropped, one per shard and encoding.
+// Room fan-out: a room message is encoded once in binary (and once in JSON
+// if local JSON members need it); small frames are COPIED into each local TCP
+// member's send buffer with one SIMD fan-out copy, large ones queued by
+// reference from the shard's frame pool. Every other shard whose bit is set
+// in the room's RoomDirectory mask gets the frame in this pass's CastBatch
+// for it: one mailbox message per shard per pass, however many messages. A
+// copy lost to a full mailbox or a failed allocation is counted as
+// FanoutDropped.
 //
 // Transports: sessions carry a Transport tag and a ConnId, never a
 // connection pointer; send/broadcast/close switch on the tag.
@@ -36,6 +38,7 @@
 #include "game/LocalRoom.h"
 #include "game/Message.h"
 #include "game/Session.h"
+#include "game/ShardMask.h"
 #include "rudp/ServiceHandler.h"
 #include "tcp/ConnectionHandler.h"
 #include "tcp/SharedFrame.h"
@@ -46,6 +49,7 @@ class TcpService;
 
 namespace ptnet::game {
 
+class CastBatch;
 class GameServer;
 
 class GameShard final : public tcp::ConnectionHandler, public rudp::ServiceHandler, public GameOutput {
@@ -79,23 +83,27 @@ class GameShard final : public tcp::ConnectionHandler, public rudp::ServiceHandl
   static Session* session_of(tcp::Connection& c);
   void send_tcp(const Session& to, const Message& m);
   void close_tcp(const Session& s, Close how);
-  bool send_shared_tcp(const Session& to, tcp::SharedFrame* f);
   Session* rudp_session(ConnId peer) const;
   // One binary body to a peer, on the channel its type rides.
   bool send_body_rudp(const Session& to, const uint8_t* body, size_t len);
   void send_rudp(const Session& to, const Message& m);
   void close_rudp(const Session& s);
 
-  tcp::SharedFrame* encode_shared(const Message& m, Encoding e);
-  // One RoomCast per other shard with members of the room.
-  void post_to_shards(const LocalRoom& room, const tcp::SharedFrame& bin);
-  // To the local members: `bin` by reference, and a JSON encoding (made from
-  // `m`, or from `bin` when m is nullptr) shared by the JSON members.
-  void deliver_local(const LocalRoom& room, tcp::SharedFrame* bin, const Message* m, const Session* exclude);
-  tcp::SharedFrame* encode_json(const tcp::SharedFrame& bin, const Message* m);
-  // The broadcast could not even be encoded: every copy it needed is lost.
-  void count_lost_broadcast(const LocalRoom& room, const Session* exclude);
-  static void on_room_cast(Shard& shard, const ShardMessage& msg);
+  // The binary frame goes into this pass's batch for every other shard with
+  // members of the room; post_batches() (before the shard sleeps) sends one
+  // mailbox message per such shard.
+  void cast_to_shards(const LocalRoom& room, const uint8_t* frame, uint32_t len);
+  static void post_batches(void* ctx);
+  static void on_cast_batch(Shard& shard, const ShardMessage& msg);
+  // To the local members: the binary frame, and (for JSON members) one JSON
+  // encoding made from `m` (or from the frame when m is nullptr).
+  void deliver_local(const LocalRoom& room, const uint8_t* frame, uint32_t len, const Message* m,
+                     const Session* exclude);
+  // Queues one frame to these connections: copied when small, shared by
+  // reference when large. Returns how many took it.
+  size_t queue_tcp(const std::vector<tcp::Connection*>& to, const uint8_t* frame, uint32_t len);
+  // Encodes the JSON frame into json_scratch_; its length, or 0 on failure.
+  size_t encode_json(const uint8_t* frame, uint32_t len, const Message* m);
 
   GameServer& server_;
   Shard& shard_;
@@ -105,7 +113,13 @@ class GameShard final : public tcp::ConnectionHandler, public rudp::ServiceHandl
   std::vector<Session*> rudp_sessions_;  // by peer slot
   uint32_t max_frame_;
   JsonCodec json_;
-  std::vector<uint8_t> scratch_;
+  std::vector<uint8_t> scratch_;       // replies
+  std::vector<uint8_t> bin_scratch_;   // a broadcast's binary frame
+  std::vector<uint8_t> json_scratch_;  // ... and its JSON frame
+  std::vector<tcp::Connection*> bin_members_, json_members_;  // deliver_local() scratch
+  static constexpr size_t kBatchBytes = 16 * 1024;
+  CastBatch* batches_[ShardMask::kBits] = {};  // this pass's, by target shard
+  std::vector<uint32_t> batched_;               // targets with a batch
   GameCore core_;  // last: destroyed first, while the rest is still here
 };
 

@@ -56,6 +56,23 @@ class SendQueue {
     }
     return append(pools, header, 4) && append(pools, body, n);
   }
+  // Makes room for n contiguous bytes at the tail (n <= kPayload) and counts
+  // them as queued; the caller writes them before anything is sent (a
+  // fan-out copy fills many queues' reservations at once). nullptr when the
+  // pool cannot supply a chunk.
+  uint8_t* reserve(Pools& pools, size_t n) {
+    Segment* s = tail_;
+    if (s == nullptr || s->ref != nullptr || kPayload - s->end < n) {
+      PTNET_ASSERT(n <= kPayload);
+      s = new_chunk(pools);
+      if (s == nullptr) return nullptr;
+    }
+    uint8_t* dst = chunk_data(s) + s->end;
+    s->end += uint32_t(n);
+    bytes_ += n;
+    return dst;
+  }
+  static constexpr size_t max_reserve() { return kPayload; }
   // Queues a reference to `f` (taking one reference); false when out of memory.
   bool append_shared(Pools& pools, SharedFrame* f);
 

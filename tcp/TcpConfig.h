@@ -27,6 +27,9 @@ struct TcpConfig {
   // this often, all at once (0: at the end of every loop pass). The first
   // flush after a quiet period is immediate.
   uint64_t flush_interval_ns = 0;
+  // Room fan-out: frames up to this many bytes are copied into each member's
+  // send buffer; larger ones are queued by reference.
+  uint32_t fanout_copy_max = 1024;
   // Filled by the first shard when port == 0; later shards bind the same port.
   std::shared_ptr<std::atomic<uint16_t>> bound_port = std::make_shared<std::atomic<uint16_t>>(0);
 };

@@ -9,6 +9,7 @@
 
 #include "base/Log.h"
 #include "io/Socket.h"
+#include "simd/FanoutCopy.h"
 
 namespace ptnet::tcp {
 
@@ -245,6 +246,32 @@ bool TcpService::send_shared(Connection& c, SharedFrame* f) {
   counters_->add(Counter::FramesOut);
   mark_dirty(c);
   return true;
+}
+
+size_t TcpService::send_copies(Connection* const* conns, size_t n, const uint8_t* data, uint32_t len) {
+  PTNET_ASSERT(len <= SendQueue::max_reserve());
+  copy_dsts_.clear();
+  for (size_t i = 0; i < n; ++i) {
+    Connection& c = *conns[i];
+    if (PTNET_UNLIKELY(!c.accepts_output())) continue;
+    if (PTNET_UNLIKELY(c.out_.bytes() + len > cfg_.max_send_queue)) {
+      counters_->add(Counter::ErrSendQueueFull);
+      request_close(c, CloseReason::SlowReader);
+      continue;
+    }
+    uint8_t* dst = c.out_.reserve(pools_, len);
+    if (PTNET_UNLIKELY(dst == nullptr)) {
+      request_close(c, CloseReason::SendError);
+      continue;
+    }
+    copy_dsts_.push_back(dst);
+    mark_dirty(c);
+  }
+  // The reservations are written before anything can be sent (sends are
+  // issued in before_wait()).
+  simd::fanout_copy(copy_dsts_.data(), copy_dsts_.size(), data, len);
+  counters_->add(Counter::FramesOut, copy_dsts_.size());
+  return copy_dsts_.size();
 }
 
 bool TcpService::send_frame(Connection& c, const uint8_t* body, uint32_t len) {

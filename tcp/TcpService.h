@@ -26,6 +26,7 @@
 #include "core/Timer.h"
 #include "io/UserData.h"
 #include "tcp/Connection.h"
+#include "tcp/FramePool.h"
 #include "tcp/SharedFrame.h"
 #include "tcp/ConnectionHandler.h"
 #include "tcp/TcpConfig.h"
@@ -55,6 +56,14 @@ class TcpService final : public ShardService {
   bool send_bytes(Connection& c, const void* data, size_t len);
   // Queues an encoded frame by reference (no copy); takes its own reference.
   bool send_shared(Connection& c, SharedFrame* f);
+  // Queues the same `len` framed bytes to each of `conns` by COPYING them
+  // into each one's send buffer (len <= SendQueue::max_reserve()): for small
+  // frames a contiguous copy beats an iovec per frame, since the kernel's
+  // cost is per send and per iovec. One SIMD fan-out copy for all of them.
+  // Returns how many took it (the others are closing or were cut off).
+  size_t send_copies(Connection* const* conns, size_t n, const uint8_t* data, uint32_t len);
+  // This shard's pool for frames shared by reference (room broadcasts).
+  FramePool& frames() { return frames_; }
   // Closes now: queued output is dropped. on_close() runs before it returns.
   void close(Connection& c, CloseReason r);
   // Closes at the end of this loop pass: safe while the caller iterates over
@@ -110,7 +119,9 @@ class TcpService final : public ShardService {
   Timer flush_tick_;            // wakes the shard for the next network tick
   uint64_t next_flush_ns_ = 0;  // with flush_interval_ns: no flush before this
 
+  FramePool frames_;  // before everything that may hold frames
   ObjectPool<Connection> conns_;
+  std::vector<uint8_t*> copy_dsts_;  // send_copies() scratch
   SendQueue::Pools pools_;
   std::vector<Connection*> slots_;
   std::vector<uint32_t> gens_;

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <vector>
 
+#include "tcp/FramePool.h"
+
 namespace ptnet::tcp {
 namespace {
 
@@ -136,6 +138,65 @@ TEST(SendQueueTest, GatherStopsAtMax) {
   ASSERT_TRUE(q.append(pool, a.data(), a.size()));
   iovec iov[2];
   EXPECT_EQ(q.gather(iov, 2), 2u);
+}
+
+TEST(SendQueueTest, ReserveGivesContiguousRoomAfterWhatIsQueued) {
+  SendQueue::Pools pool;
+  SendQueue q;
+  auto pre = bytes(100, 1);
+  ASSERT_TRUE(q.append(pool, pre.data(), pre.size()));
+  uint8_t* r = q.reserve(pool, 68);
+  ASSERT_NE(r, nullptr);
+  auto body = bytes(68, 2);
+  std::memcpy(r, body.data(), body.size());
+  EXPECT_EQ(q.bytes(), 168u);
+  std::vector<uint8_t> expect = pre;
+  expect.insert(expect.end(), body.begin(), body.end());
+  EXPECT_EQ(gathered(q), expect);
+  iovec iov[4];
+  EXPECT_EQ(q.gather(iov, 4), 1u) << "one contiguous chunk, not one iovec per frame";
+}
+
+TEST(SendQueueTest, ReserveThatDoesNotFitStartsANewChunk) {
+  SendQueue::Pools pool;
+  SendQueue q;
+  auto a = bytes(SendQueue::max_reserve() - 10, 3);
+  ASSERT_TRUE(q.append(pool, a.data(), a.size()));
+  uint8_t* r = q.reserve(pool, 64);
+  ASSERT_NE(r, nullptr);
+  std::memset(r, 0x5A, 64);
+  EXPECT_EQ(pool.chunks.in_use(), 2u);
+  std::vector<uint8_t> expect(a.size() + 64, 0x5A);
+  std::memcpy(expect.data(), a.data(), a.size());
+  EXPECT_EQ(gathered(q), expect);
+  q.clear(pool);
+  EXPECT_EQ(pool.chunks.in_use(), 0u);
+}
+
+TEST(FramePoolTest, FramesComeFromTheirClassAndGoBackWithTheLastReference) {
+  FramePool pool;
+  SharedFrame* small = pool.create(100);
+  SharedFrame* mid = pool.create(3000);
+  SharedFrame* huge = pool.create(100000);  // beyond every class: malloc
+  ASSERT_NE(small, nullptr);
+  ASSERT_NE(mid, nullptr);
+  ASSERT_NE(huge, nullptr);
+  EXPECT_EQ(small->pool, &pool);
+  EXPECT_EQ(small->size_class, 0);
+  EXPECT_EQ(mid->size_class, 2);
+  EXPECT_EQ(huge->pool, nullptr);
+  EXPECT_EQ(pool.live(), 2u);
+  std::memset(mid->data(), 1, 3000);
+  mid->retain();
+  mid->release();
+  EXPECT_EQ(pool.live(), 2u);
+  mid->release();
+  small->release();
+  huge->release();
+  EXPECT_EQ(pool.live(), 0u);
+  SharedFrame* again = pool.create(100);
+  EXPECT_EQ(again, small) << "the most recently freed frame is reused (warm)";
+  again->release();
 }
 
 }  // namespace
