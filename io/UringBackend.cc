@@ -42,60 +42,10 @@ int UringBackend::init(const BackendConfig& cfg) {
   int err = init_common(cfg);
   if (err < 0) return err;
   if ((cfg.recv_buffers & (cfg.recv_buffers - 1)) != 0) return -EINVAL;
-
-  struct Attempt {
-    unsigned flags;
-    const char* name;
-  };
-  const Attempt attempts[] = {
-      {IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN, "SINGLE_ISSUER|DEFER_TASKRUN"},
-      {IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG, "COOP_TASKRUN"},
-      {0, "no setup flags"},
-  };
   std::string refused;
-  const char* got = nullptr;
-  for (const Attempt& a : attempts) {
-    io_uring_params p{};
-    p.flags = a.flags | IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL;
-    p.cq_entries = cfg.sq_entries * cfg.cq_factor;
-    err = io_uring_queue_init_params(cfg.sq_entries, &ring_, &p);
-    if (err == -EINVAL) {  // older kernels lack SUBMIT_ALL as well
-      p = io_uring_params{};
-      p.flags = a.flags | IORING_SETUP_CQSIZE;
-      p.cq_entries = cfg.sq_entries * cfg.cq_factor;
-      err = io_uring_queue_init_params(cfg.sq_entries, &ring_, &p);
-    }
-    if (err == 0) {
-      got = a.name;
-      break;
-    }
-    if (!refused.empty()) refused += ", ";
-    refused += std::string(a.name) + ": " + std::strerror(-err);
-    if (err != -EINVAL) return err;  // EPERM, ENOSYS, ENOMEM: no flag will help
-  }
-  if (got == nullptr) return err;
-  ring_ok_ = true;
-  io_uring_register_ring_fd(&ring_);  // best effort: saves an fd lookup per enter
-
-  // Provided-buffer ring (liburing 2.3 has no io_uring_setup_buf_ring).
-  br_bytes_ = size_t(cfg.recv_buffers) * sizeof(io_uring_buf);
-  void* mem = mmap(nullptr, br_bytes_, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
-  if (mem == MAP_FAILED) return -errno;
-  br_ = static_cast<io_uring_buf_ring*>(mem);
-  io_uring_buf_ring_init(br_);
-  io_uring_buf_reg reg{};
-  reg.ring_addr = reinterpret_cast<uint64_t>(mem);
-  reg.ring_entries = cfg.recv_buffers;
-  reg.bgid = kBufGroup;
-  err = io_uring_register_buf_ring(&ring_, &reg, 0);
-  if (err < 0) return err;
-  br_registered_ = true;
-  br_mask_ = io_uring_buf_ring_mask(cfg.recv_buffers);
-  for (uint32_t i = 0; i < cfg.recv_buffers; ++i)
-    io_uring_buf_ring_add(br_, buffers_.data(uint16_t(i)), buffers_.size(), uint16_t(i), br_mask_,
-                          int(i));
-  io_uring_buf_ring_advance(br_, int(cfg.recv_buffers));
-
+  const char* flags = nullptr;
+  if ((err = setup_ring(cfg, &flags, &refused)) < 0) return err;
+  if ((err = setup_buffer_ring(cfg)) < 0) return err;
   msgs_.resize(cfg.sq_entries);
   addrs_.resize(cfg.sq_entries);
   iovs_.resize(size_t(cfg.sq_entries) * 8);
@@ -110,13 +60,68 @@ int UringBackend::init(const BackendConfig& cfg) {
     wake_note = "; IORING_OP_MSG_RING unsupported by this kernel: waking by eventfd";
   }
   arm_eventfd();
-
-  description_ = std::string("io_uring (") + got + ", " + std::to_string(cfg.sq_entries) +
-                 " SQ / " + std::to_string(cfg.sq_entries * cfg.cq_factor) + " CQ, " +
-                 std::to_string(cfg.recv_buffers) + " x " + std::to_string(cfg.recv_buffer_size) +
-                 " B provided buffers, wake by " + to_string(wake_mode_) + ")";
+  description_ = std::string("io_uring (") + flags + ", " + std::to_string(cfg.sq_entries) + " SQ / " +
+                 std::to_string(cfg.sq_entries * cfg.cq_factor) + " CQ, " + std::to_string(cfg.recv_buffers) +
+                 " x " + std::to_string(cfg.recv_buffer_size) + " B provided buffers, wake by " +
+                 to_string(wake_mode_) + ")";
   if (!refused.empty()) description_ += "; refused: " + refused;
   description_ += wake_note;
+  return 0;
+}
+
+int UringBackend::setup_ring(const BackendConfig& cfg, const char** got, std::string* refused) {
+  struct Attempt {
+    unsigned flags;
+    const char* name;
+  };
+  const Attempt attempts[] = {
+      {IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN, "SINGLE_ISSUER|DEFER_TASKRUN"},
+      {IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG, "COOP_TASKRUN"},
+      {0, "no setup flags"},
+  };
+  int err = -EINVAL;
+  for (const Attempt& a : attempts) {
+    io_uring_params p{};
+    p.flags = a.flags | IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL;
+    p.cq_entries = cfg.sq_entries * cfg.cq_factor;
+    err = io_uring_queue_init_params(cfg.sq_entries, &ring_, &p);
+    if (err == -EINVAL) {  // older kernels lack SUBMIT_ALL as well
+      p = io_uring_params{};
+      p.flags = a.flags | IORING_SETUP_CQSIZE;
+      p.cq_entries = cfg.sq_entries * cfg.cq_factor;
+      err = io_uring_queue_init_params(cfg.sq_entries, &ring_, &p);
+    }
+    if (err == 0) {
+      *got = a.name;
+      ring_ok_ = true;
+      io_uring_register_ring_fd(&ring_);  // best effort: saves an fd lookup per enter
+      return 0;
+    }
+    if (!refused->empty()) *refused += ", ";
+    *refused += std::string(a.name) + ": " + std::strerror(-err);
+    if (err != -EINVAL) return err;  // EPERM, ENOSYS, ENOMEM: no flag will help
+  }
+  return err;
+}
+
+int UringBackend::setup_buffer_ring(const BackendConfig& cfg) {
+  // liburing 2.3 has no io_uring_setup_buf_ring: mmap + register + init.
+  br_bytes_ = size_t(cfg.recv_buffers) * sizeof(io_uring_buf);
+  void* mem = mmap(nullptr, br_bytes_, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
+  if (mem == MAP_FAILED) return -errno;
+  br_ = static_cast<io_uring_buf_ring*>(mem);
+  io_uring_buf_ring_init(br_);
+  io_uring_buf_reg reg{};
+  reg.ring_addr = reinterpret_cast<uint64_t>(mem);
+  reg.ring_entries = cfg.recv_buffers;
+  reg.bgid = kBufGroup;
+  const int err = io_uring_register_buf_ring(&ring_, &reg, 0);
+  if (err < 0) return err;
+  br_registered_ = true;
+  br_mask_ = io_uring_buf_ring_mask(cfg.recv_buffers);
+  for (uint32_t i = 0; i < cfg.recv_buffers; ++i)
+    io_uring_buf_ring_add(br_, buffers_.data(uint16_t(i)), buffers_.size(), uint16_t(i), br_mask_, int(i));
+  io_uring_buf_ring_advance(br_, int(cfg.recv_buffers));
   return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "io/Backend.h"
@@ -46,6 +47,10 @@ class UringBackend final : public Backend {
   uint32_t cq_overflows() const;
 
  private:
+  // Ring setup, degrading flag by flag; `got` names what was accepted,
+  // `refused` what was not and why.
+  int setup_ring(const BackendConfig& cfg, const char** got, std::string* refused);
+  int setup_buffer_ring(const BackendConfig& cfg);
   io_uring_sqe* get_sqe();
   void submit_now();
   void release_scratch();
