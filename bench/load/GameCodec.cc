@@ -1,4 +1,4 @@
-#include "GameCodec.h"
+#include "bench/load/GameCodec.h"
 
 #include <charconv>
 #include <cstring>
@@ -42,20 +42,6 @@ uint8_t* put_dec(uint8_t* p, uint32_t v) {
 uint8_t* put_float(uint8_t* p, float v) {
   char* c = reinterpret_cast<char*>(p);
   return reinterpret_cast<uint8_t*>(std::to_chars(c, c + 32, v).ptr);
-}
-
-// Finishes a frame started at `out` whose body ends at `end`.
-uint32_t seal(GameEncoding e, uint8_t* out, const uint8_t* end) {
-  const uint32_t body = uint32_t(end - out) - GameCodec::kHeader;
-  if (e == GameEncoding::kBinary) {
-    put_u32(out, body);
-  } else {
-    out[0] = uint8_t(body >> 24);
-    out[1] = uint8_t(body >> 16);
-    out[2] = uint8_t(body >> 8);
-    out[3] = uint8_t(body);
-  }
-  return uint32_t(end - out);
 }
 
 // ---- decoding helpers -------------------------------------------------------
@@ -201,7 +187,12 @@ struct Json {
       ++p;
       return true;
     }
-    // Escapes: copy what we have, then unescape the rest.
+    return unescaped(start, out);
+  }
+
+  // The rest of a string that holds escapes (p at the first backslash),
+  // copied from `start` into scratch with the escapes decoded.
+  bool unescaped(const char* start, std::string_view& out) {
     char* o = scratch;
     const size_t head = size_t(p - start);
     if (head > scratch_left) return false;
@@ -209,70 +200,16 @@ struct Json {
     char* w = o + head;
     char* const w_end = scratch + scratch_left;
     while (p < end && *p != '"') {
-      char c = *p++;
+      const char c = *p++;
       if (uint8_t(c) < 0x20) return false;
       if (c != '\\') {
         if (w == w_end) return false;
         *w++ = c;
         continue;
       }
-      if (p >= end) return false;
-      c = *p++;
       uint32_t cp = 0;
-      switch (c) {
-        case '"':
-        case '\\':
-        case '/':
-          cp = uint32_t(uint8_t(c));
-          break;
-        case 'b':
-          cp = '\b';
-          break;
-        case 'f':
-          cp = '\f';
-          break;
-        case 'n':
-          cp = '\n';
-          break;
-        case 'r':
-          cp = '\r';
-          break;
-        case 't':
-          cp = '\t';
-          break;
-        case 'u': {
-          if (!hex4(cp)) return false;
-          if (cp >= 0xD800 && cp < 0xDC00) {  // high surrogate: a low one must follow
-            uint32_t lo = 0;
-            if (end - p < 2 || p[0] != '\\' || p[1] != 'u') return false;
-            p += 2;
-            if (!hex4(lo) || lo < 0xDC00 || lo >= 0xE000) return false;
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-          } else if (cp >= 0xDC00 && cp < 0xE000) {
-            return false;
-          }
-          break;
-        }
-        default:
-          return false;
-      }
-      // UTF-8 out (never longer than the escape it replaces).
-      if (w_end - w < 4) return false;
-      if (cp < 0x80) {
-        *w++ = char(cp);
-      } else if (cp < 0x800) {
-        *w++ = char(0xC0 | (cp >> 6));
-        *w++ = char(0x80 | (cp & 0x3F));
-      } else if (cp < 0x10000) {
-        *w++ = char(0xE0 | (cp >> 12));
-        *w++ = char(0x80 | ((cp >> 6) & 0x3F));
-        *w++ = char(0x80 | (cp & 0x3F));
-      } else {
-        *w++ = char(0xF0 | (cp >> 18));
-        *w++ = char(0x80 | ((cp >> 12) & 0x3F));
-        *w++ = char(0x80 | ((cp >> 6) & 0x3F));
-        *w++ = char(0x80 | (cp & 0x3F));
-      }
+      if (!escape(cp) || w_end - w < 4) return false;  // UTF-8 never longer than the escape it replaces
+      w = put_utf8(w, cp);
     }
     if (p >= end) return false;
     ++p;  // closing quote
@@ -280,6 +217,70 @@ struct Json {
     scratch = w;
     scratch_left = size_t(w_end - w);
     return true;
+  }
+
+  // One escape after its backslash: the code point it stands for.
+  bool escape(uint32_t& cp) {
+    if (p >= end) return false;
+    const char c = *p++;
+    switch (c) {
+      case '"':
+      case '\\':
+      case '/':
+        cp = uint32_t(uint8_t(c));
+        return true;
+      case 'b':
+        cp = '\b';
+        return true;
+      case 'f':
+        cp = '\f';
+        return true;
+      case 'n':
+        cp = '\n';
+        return true;
+      case 'r':
+        cp = '\r';
+        return true;
+      case 't':
+        cp = '\t';
+        return true;
+      case 'u':
+        return unicode_escape(cp);
+      default:
+        return false;
+    }
+  }
+
+  // A \u escape's four hex digits; a surrogate pair is one code point.
+  bool unicode_escape(uint32_t& cp) {
+    if (!hex4(cp)) return false;
+    if (cp >= 0xDC00 && cp < 0xE000) return false;  // a low surrogate alone
+    if (cp < 0xD800 || cp >= 0xDC00) return true;
+    uint32_t lo = 0;  // a high surrogate: a low one must follow
+    if (end - p < 2 || p[0] != '\\' || p[1] != 'u') return false;
+    p += 2;
+    if (!hex4(lo) || lo < 0xDC00 || lo >= 0xE000) return false;
+    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+    return true;
+  }
+
+  static char* put_utf8(char* w, uint32_t cp) {
+    if (cp < 0x80) {
+      *w++ = char(cp);
+    } else if (cp < 0x800) {
+      *w++ = char(0xC0 | (cp >> 6));
+      *w++ = char(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      *w++ = char(0xE0 | (cp >> 12));
+      *w++ = char(0x80 | ((cp >> 6) & 0x3F));
+      *w++ = char(0x80 | (cp & 0x3F));
+    } else {
+      *w++ = char(0xF0 | (cp >> 18));
+      *w++ = char(0x80 | ((cp >> 12) & 0x3F));
+      *w++ = char(0x80 | ((cp >> 6) & 0x3F));
+      *w++ = char(0x80 | (cp & 0x3F));
+    }
+    return w;
   }
 
   // The characters of a number token (validated by the caller's from_chars).
@@ -328,21 +329,20 @@ struct Json {
 
 }  // namespace
 
-uint32_t GameCodec::chat_frame_max(GameEncoding e, uint32_t text_len) {
-  if (e == GameEncoding::kBinary) return kHeader + 1 + 4 + 4 + 2 + text_len;
+uint32_t GameCodec::chat_body_max(GameEncoding e, uint32_t text_len) {
+  if (e == GameEncoding::kBinary) return 1 + 4 + 4 + 2 + text_len;
   // {"ChatMessage":{"user_id":U,"room_id":R,"message":"T"}}
-  return kHeader + uint32_t(std::strlen(R"({"ChatMessage":{"user_id":,"room_id":,"message":""}})")) + 10 +
-         10 + text_len;
+  return uint32_t(std::strlen(R"({"ChatMessage":{"user_id":,"room_id":,"message":""}})")) + 10 + 10 + text_len;
 }
 
-uint32_t GameCodec::move_frame_max(GameEncoding e) {
-  if (e == GameEncoding::kBinary) return kHeader + 1 + 4 + 4 + 12 + 4;
-  return kHeader + uint32_t(std::strlen(R"({"PlayerMove":{"user_id":,"room_id":,"x":,"y":,"z":,"seq":}})")) +
-         3 * 10 + 3 * 32;
+uint32_t GameCodec::move_body_max(GameEncoding e) {
+  if (e == GameEncoding::kBinary) return 1 + 4 + 4 + 12 + 4;
+  return uint32_t(std::strlen(R"({"PlayerMove":{"user_id":,"room_id":,"x":,"y":,"z":,"seq":}})")) + 3 * 10 +
+         3 * 32;
 }
 
 uint32_t GameCodec::encode_connect(GameEncoding e, uint8_t* out, uint32_t room_id, uint32_t user_id) {
-  uint8_t* p = out + kHeader;
+  uint8_t* p = out;
   if (e == GameEncoding::kBinary) {
     *p++ = uint8_t(MsgType::kConnect);
     p = put_u32(p, room_id);
@@ -354,21 +354,21 @@ uint32_t GameCodec::encode_connect(GameEncoding e, uint8_t* out, uint32_t room_i
     p = put_dec(p, user_id);
     p = put_text(p, "}}");
   }
-  return seal(e, out, p);
+  return uint32_t(p - out);
 }
 
 uint32_t GameCodec::encode_heartbeat(GameEncoding e, uint8_t* out) {
-  uint8_t* p = out + kHeader;
+  uint8_t* p = out;
   if (e == GameEncoding::kBinary)
     *p++ = uint8_t(MsgType::kHeartBeat);
   else
     p = put_text(p, R"({"HeartBeat":{}})");
-  return seal(e, out, p);
+  return uint32_t(p - out);
 }
 
 uint32_t GameCodec::encode_chat(GameEncoding e, uint8_t* out, uint32_t user_id, uint32_t room_id,
                                 uint32_t text_len, uint8_t** text) {
-  uint8_t* p = out + kHeader;
+  uint8_t* p = out;
   if (e == GameEncoding::kBinary) {
     *p++ = uint8_t(MsgType::kChatMessage);
     p = put_u32(p, user_id);
@@ -386,12 +386,12 @@ uint32_t GameCodec::encode_chat(GameEncoding e, uint8_t* out, uint32_t user_id, 
     p += text_len;
     p = put_text(p, "\"}}");
   }
-  return seal(e, out, p);
+  return uint32_t(p - out);
 }
 
 uint32_t GameCodec::encode_move(GameEncoding e, uint8_t* out, uint32_t user_id, uint32_t room_id, float x,
                                 float y, float z, uint32_t seq) {
-  uint8_t* p = out + kHeader;
+  uint8_t* p = out;
   if (e == GameEncoding::kBinary) {
     *p++ = uint8_t(MsgType::kPlayerMove);
     p = put_u32(p, user_id);
@@ -415,7 +415,7 @@ uint32_t GameCodec::encode_move(GameEncoding e, uint8_t* out, uint32_t user_id, 
     p = put_dec(p, seq);
     p = put_text(p, "}}");
   }
-  return seal(e, out, p);
+  return uint32_t(p - out);
 }
 
 GameDecoder::Status GameDecoder::decode(const uint8_t* body, uint32_t len, GameMsg& out) {
@@ -478,85 +478,89 @@ GameDecoder::Status GameDecoder::decode_binary(const uint8_t* body, uint32_t len
   return pos == len ? Status::kOk : Status::kMalformed;
 }
 
+namespace {
+
+// One field's value, checked against the field's wire type and range.
+bool json_value(Json& j, Field field, GameMsg& out) {
+  const Wire w = wire_of(field);
+  if (w == Wire::kStr) {
+    std::string_view s;
+    if (!j.string(s)) return false;
+    store_str(out, field, s);
+    return true;
+  }
+  if (w == Wire::kBool) {
+    const bool t = j.literal("true");
+    if (!t && !j.literal("false")) return false;
+    store_int(out, field, t ? 1 : 0);
+    return true;
+  }
+  std::string_view num;
+  if (!j.number(num)) return false;
+  const char* b = num.data();
+  const char* e = b + num.size();
+  if (w == Wire::kF32) {
+    float v = 0;
+    const auto r = std::from_chars(b, e, v);
+    if (r.ec != std::errc() || r.ptr != e) return false;
+    store_float(out, field, v);
+    return true;
+  }
+  uint64_t v = 0;
+  const auto r = std::from_chars(b, e, v);
+  if (r.ec != std::errc() || r.ptr != e || v > max_of(w)) return false;
+  store_int(out, field, v);
+  return true;
+}
+
+
+// The object of a message's fields, `{...}`; `seen` collects their bits.
+bool json_fields(Json& j, const MsgSpec& spec, GameMsg& out, uint32_t& seen) {
+  if (!j.eat('{')) return false;
+  if (j.eat('}')) return true;
+  for (;;) {
+    std::string_view key;
+    if (!j.string(key) || !j.eat(':')) return false;
+    Field field = Field::kEnd;
+    for (const Field* f = spec.fields; *f != Field::kEnd; ++f)
+      if (kFieldNames[size_t(*f)] == key) field = *f;
+    if (field == Field::kEnd) {  // unknown field: serde ignores it, so do we
+      if (!j.skip_value(0)) return false;
+    } else {
+      const uint32_t bit = 1u << unsigned(field);
+      if ((seen & bit) != 0) return false;  // duplicate field
+      seen |= bit;
+      if (!json_value(j, field, out)) return false;
+    }
+    if (j.eat(',')) continue;
+    return j.eat('}');
+  }
+}
+
+}  // namespace
+
 GameDecoder::Status GameDecoder::decode_json(const uint8_t* body, uint32_t len, GameMsg& out) {
   Json j{reinterpret_cast<const char*>(body), reinterpret_cast<const char*>(body) + len,
          reinterpret_cast<char*>(scratch_), scratch_size_};
   std::string_view name;
-  const MsgSpec* spec = nullptr;
+  const bool unit = j.peek('"');  // a unit variant: "HeartBeat"
+  if (unit ? !j.string(name) : !j.eat('{') || !j.string(name) || !j.eat(':')) return Status::kMalformed;
+  const MsgSpec* spec = find_spec(name);
+  if (spec == nullptr) return Status::kUnknownType;
+  out.type = spec->type;
   uint32_t required = 0;
-  auto lookup = [&] {
-    spec = find_spec(name);
-    if (spec == nullptr) return false;
-    out.type = spec->type;
-    for (const Field* f = spec->fields; *f != Field::kEnd; ++f) required |= 1u << unsigned(*f);
-    return true;
-  };
-  if (j.peek('"')) {  // unit variant: "HeartBeat"
-    if (!j.string(name)) return Status::kMalformed;
-    if (!lookup()) return Status::kUnknownType;
-    j.ws();
-    return required == 0 && j.p == j.end ? Status::kOk : Status::kMalformed;
-  }
-  if (!j.eat('{') || !j.string(name) || !j.eat(':')) return Status::kMalformed;
-  if (!lookup()) return Status::kUnknownType;
+  for (const Field* f = spec->fields; *f != Field::kEnd; ++f) required |= 1u << unsigned(*f);
   uint32_t seen = 0;
-  if (j.literal("null")) {
-    if (required != 0) return Status::kMalformed;
-  } else {
-    if (!j.eat('{')) return Status::kMalformed;
-    if (!j.eat('}')) {
-      for (;;) {
-        std::string_view key;
-        if (!j.string(key) || !j.eat(':')) return Status::kMalformed;
-        Field field = Field::kEnd;
-        for (const Field* f = spec->fields; *f != Field::kEnd; ++f)
-          if (kFieldNames[size_t(*f)] == key) field = *f;
-        if (field == Field::kEnd) {  // unknown field: serde ignores it, so do we
-          if (!j.skip_value(0)) return Status::kMalformed;
-        } else {
-          const uint32_t bit = 1u << unsigned(field);
-          if (seen & bit) return Status::kMalformed;  // duplicate field
-          seen |= bit;
-          const Wire w = wire_of(field);
-          if (w == Wire::kStr) {
-            std::string_view s;
-            if (!j.string(s)) return Status::kMalformed;
-            store_str(out, field, s);
-          } else if (w == Wire::kBool) {
-            if (j.literal("true"))
-              store_int(out, field, 1);
-            else if (j.literal("false"))
-              store_int(out, field, 0);
-            else
-              return Status::kMalformed;
-          } else {
-            std::string_view num;
-            if (!j.number(num)) return Status::kMalformed;
-            const char* b = num.data();
-            const char* e = b + num.size();
-            if (w == Wire::kF32) {
-              float v = 0;
-              const auto r = std::from_chars(b, e, v);
-              if (r.ec != std::errc() || r.ptr != e) return Status::kMalformed;
-              store_float(out, field, v);
-            } else {
-              uint64_t v = 0;
-              const auto r = std::from_chars(b, e, v);
-              if (r.ec != std::errc() || r.ptr != e || v > max_of(w)) return Status::kMalformed;
-              store_int(out, field, v);
-            }
-          }
-        }
-        if (j.eat(',')) continue;
-        if (j.eat('}')) break;
-        return Status::kMalformed;
-      }
+  if (!unit) {
+    if (j.literal("null")) {
+      if (required != 0) return Status::kMalformed;
+    } else if (!json_fields(j, *spec, out, seen)) {
+      return Status::kMalformed;
     }
+    if (!j.eat('}')) return Status::kMalformed;
   }
-  if (!j.eat('}')) return Status::kMalformed;
   j.ws();
-  if (j.p != j.end || seen != required) return Status::kMalformed;
-  return Status::kOk;
+  return j.p == j.end && seen == required ? Status::kOk : Status::kMalformed;
 }
 
 }  // namespace ptnet::load

@@ -1,7 +1,9 @@
 // ptnet-load's own encoder and decoder for the game protocol (GameProtocol.h
-// has the byte layout). Encoders write whole frames into caller memory and
-// never allocate; the decoder parses one frame body into a GameMsg, unescaping
-// JSON strings into caller-provided scratch (never larger than the body).
+// has the byte layout). Both work on frame bodies: the [u32 length] header
+// around them is the connection kind's (tcp::Framer, big-endian for JSON,
+// little-endian for binary). Encoders write into caller memory and never
+// allocate; the decoder parses one body into a GameMsg, unescaping JSON
+// strings into caller-provided scratch (never larger than the body).
 // Stateless apart from the decoder's scratch pointer; one decoder per worker
 // thread.
 #pragma once
@@ -9,30 +11,22 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "GameProtocol.h"
+#include "bench/load/GameProtocol.h"
 
 namespace ptnet::load {
 
 struct GameCodec {
-  static constexpr uint32_t kHeader = 4;
   // Largest body ptnet-load accepts from a server (the seed's limit); a
   // larger length means the stream can no longer be trusted.
   static constexpr uint32_t kMaxBody = 1u << 20;
-  // Upper bound of an encoded Connect or HeartBeat frame in either encoding.
-  static constexpr uint32_t kControlFrameMax = 64;
+  // Upper bound of an encoded Connect or HeartBeat body in either encoding.
+  static constexpr uint32_t kControlBodyMax = 60;
 
-  // Body length announced by the 4 header bytes at p.
-  static uint32_t body_length(GameEncoding e, const uint8_t* p) {
-    if (e == GameEncoding::kBinary)
-      return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
-    return uint32_t(p[3]) | uint32_t(p[2]) << 8 | uint32_t(p[1]) << 16 | uint32_t(p[0]) << 24;
-  }
+  // Upper bounds of the bodies below.
+  static uint32_t chat_body_max(GameEncoding e, uint32_t text_len);
+  static uint32_t move_body_max(GameEncoding e);
 
-  // Upper bounds of the frames below (header included).
-  static uint32_t chat_frame_max(GameEncoding e, uint32_t text_len);
-  static uint32_t move_frame_max(GameEncoding e);
-
-  // Each writes one whole frame at `out` and returns its length.
+  // Each writes one body at `out` and returns its length.
   static uint32_t encode_connect(GameEncoding e, uint8_t* out, uint32_t room_id, uint32_t user_id);
   static uint32_t encode_heartbeat(GameEncoding e, uint8_t* out);
   // Writes a ChatMessage whose text is `text_len` bytes left for the caller to

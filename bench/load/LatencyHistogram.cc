@@ -1,4 +1,4 @@
-#include "LatencyHistogram.h"
+#include "bench/load/LatencyHistogram.h"
 
 #include <cmath>
 

@@ -1,6 +1,7 @@
-// ptnet-load's command line, parsed and validated. Filled once by the main
-// thread before any worker starts; read-only afterwards (workers get copies of
-// what they need through WorkerConfig).
+// ptnet-load's settings, as CommandLine fills and resolves them (every
+// default here is the one --help shows). Filled once by the main thread
+// before any worker starts; read-only afterwards (workers get copies of what
+// they need through WorkerConfig).
 #pragma once
 
 #include <netinet/in.h>
@@ -10,13 +11,13 @@
 #include <string>
 #include <vector>
 
-#include "GameProtocol.h"
+#include "bench/load/GameProtocol.h"
+#include "bench/load/Mode.h"
+#include "io/BackendKind.h"
 
 namespace ptnet::load {
 
 struct LoadOptions {
-  enum class Mode : uint8_t { kEcho, kIdle, kChat, kMove };
-
   Mode mode = Mode::kEcho;
   std::string host = "127.0.0.1";
   uint16_t port = 4000;
@@ -28,8 +29,9 @@ struct LoadOptions {
   double warmup_s = 1.0;
   double connect_rate = 0.0;  // new connections/s, 0 = as fast as possible
   double connect_timeout_s = 5.0;
-  std::vector<int> cpus;      // resolved: never empty after parse()
-  uint32_t threads = 0;       // resolved: >= 1 after parse()
+  std::vector<int> cpus;      // resolved: never empty
+  uint32_t threads = 0;       // resolved: >= 1, <= conns
+  io::BackendKind backend = io::BackendKind::Auto;
   bool json = false;
   bool quiet = false;
   pid_t server_pid = 0;       // 0 = not given
@@ -42,21 +44,13 @@ struct LoadOptions {
   uint32_t user_base = 1000;  // user_id of user 0
   double heartbeat_s = 10.0;
 
-  bool game() const { return mode == Mode::kChat || mode == Mode::kMove; }
+  const ModeSpec& spec() const { return mode_spec(mode); }
+  const char* mode_name() const { return spec().name.data(); }
+  bool game() const { return spec().traffic == TrafficKind::kRoom; }
   uint32_t rooms() const { return (users + room_size - 1) / room_size; }
-  const char* mode_name() const {
-    return mode == Mode::kEcho   ? "echo"
-           : mode == Mode::kIdle ? "idle"
-           : mode == Mode::kChat ? "chat"
-                                 : "move";
-  }
   const char* encoding_name() const { return encoding == GameEncoding::kJson ? "json" : "binary"; }
   bool open_loop() const { return rate > 0.0; }
   uint32_t frame_bytes() const { return size + 4; }
-
-  // Parses argv. Returns -1 to go on, or the exit status to leave with
-  // (0 after --help, 2 on a usage error; the message is already printed).
-  static int parse(int argc, char** argv, LoadOptions& out);
 };
 
 }  // namespace ptnet::load

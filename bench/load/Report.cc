@@ -1,11 +1,11 @@
-#include "Report.h"
+#include "bench/load/Report.h"
 
 #include <arpa/inet.h>
 
 #include <cstdio>
 #include <string>
 
-#include "GameTraffic.h"
+#include "bench/load/GameTraffic.h"
 #include "core/CpuSet.h"
 
 namespace ptnet::load {
@@ -37,7 +37,7 @@ void Report::header(const LoadOptions& o) {
   char addr[INET_ADDRSTRLEN] = "?";
   inet_ntop(AF_INET, &o.addr.sin_addr, addr, sizeof(addr));
   char conns[32];
-  if (o.mode == LoadOptions::Mode::kIdle) {
+  if (o.mode == Mode::kIdle) {
     std::printf("ptnet-load idle: %s:%u, %s connections, connect rate %s, hold %.1f s, "
                 "%u thread(s) on CPU %s\n",
                 addr, unsigned(o.port), grouped(o.conns, conns),
@@ -83,7 +83,7 @@ void Report::summary(const LoadOptions& o, const RunResult& r) {
     return;
   }
   char a[32], b[32];
-  if (o.mode == LoadOptions::Mode::kIdle) {
+  if (o.mode == Mode::kIdle) {
     std::printf("connections  %s requested, %s established and held (connect phase %.2f s)\n",
                 grouped(o.conns, a), grouped(r.established, b), r.connect_phase_s);
     if (r.has_rss) {
@@ -138,7 +138,7 @@ void Report::json(const LoadOptions& o, const RunResult& r) {
   auto add = [&](const char* fmt, auto... args) {
     if (n < int(sizeof(line))) n += std::snprintf(line + n, sizeof(line) - size_t(n), fmt, args...);
   };
-  if (o.mode == LoadOptions::Mode::kIdle) {
+  if (o.mode == Mode::kIdle) {
     add("{\"mode\":\"idle\",\"conns\":%u,\"established\":%u", o.conns, r.established);
     if (r.has_rss) {
       const uint32_t c = r.established_at_sample ? r.established_at_sample : o.conns;
@@ -158,7 +158,7 @@ void Report::json(const LoadOptions& o, const RunResult& r) {
         us(h.max()));
   }
   add(",\"errors\":%llu", static_cast<unsigned long long>(r.errors_total()));
-  if (o.mode == LoadOptions::Mode::kEcho && r.has_server_cpu)
+  if (o.mode == Mode::kEcho && r.has_server_cpu)
     add(",\"server_cpu_s\":%.2f,\"server_cpu_us_per_msg\":%.3f", r.server_cpu_s,
         r.msgs ? r.server_cpu_s * 1e6 / double(r.msgs) : 0.0);
   add("}");
@@ -171,7 +171,7 @@ void Report::header_game(const LoadOptions& o) {
   inet_ntop(AF_INET, &o.addr.sin_addr, addr, sizeof(addr));
   char users[32], rooms[32];
   char traffic[128];
-  const bool chat = o.mode == LoadOptions::Mode::kChat;
+  const bool chat = o.mode == Mode::kChat;
   if (o.open_loop())
     std::snprintf(traffic, sizeof(traffic), "open loop at %.0f msg/s (%.3g per user)", o.rate,
                   o.rate / double(o.users));
@@ -209,7 +209,7 @@ void Report::progress_game(const char* label, double secs, uint64_t msgs, uint64
 
 void Report::summary_game(const LoadOptions& o, const RunResult& r) {
   char a[32], b[32], c[32];
-  const bool chat = o.mode == LoadOptions::Mode::kChat;
+  const bool chat = o.mode == Mode::kChat;
   std::printf("users        %s in %s room(s) of %u, %s encoding; all admitted in %.2f s "
               "(connect, Connect -> ConnectionAck -> welcome)\n",
               grouped(o.users, a), grouped(o.rooms(), b), o.room_size, o.encoding_name(), r.setup_s);
@@ -266,7 +266,7 @@ void Report::json_game(const LoadOptions& o, const RunResult& r) {
   auto add = [&](const char* fmt, auto... args) {
     if (n < int(sizeof(line))) n += std::snprintf(line + n, sizeof(line) - size_t(n), fmt, args...);
   };
-  const bool chat = o.mode == LoadOptions::Mode::kChat;
+  const bool chat = o.mode == Mode::kChat;
   const double mps = r.window_s > 0 ? double(r.msgs) / r.window_s : 0.0;
   const double dps = r.window_s > 0 ? double(r.deliveries) / r.window_s : 0.0;
   const LatencyHistogram& h = r.latency;

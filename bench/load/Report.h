@@ -6,9 +6,9 @@
 
 #include <cstdint>
 
-#include "LatencyHistogram.h"
-#include "LoadOptions.h"
-#include "RunResult.h"
+#include "bench/load/LatencyHistogram.h"
+#include "bench/load/LoadOptions.h"
+#include "bench/load/RunResult.h"
 
 namespace ptnet::load {
 

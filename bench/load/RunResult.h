@@ -5,8 +5,8 @@
 #include <array>
 #include <cstdint>
 
-#include "ErrorKind.h"
-#include "LatencyHistogram.h"
+#include "bench/load/ErrorKind.h"
+#include "bench/load/LatencyHistogram.h"
 
 namespace ptnet::load {
 

@@ -1,7 +1,7 @@
 // One connection's send double buffer: one buffer in flight (a connection has
-// at most one IORING_OP_SEND at a time), the other collecting the frames
-// queued in this loop pass. Owned by the worker thread of its connection;
-// both buffers point into that worker's slab.
+// at most one io::Backend send at a time), the other collecting the messages
+// queued in this loop pass. Owned by the Link of the worker that opened the
+// connection; both buffers point into that Link's slab.
 #pragma once
 
 #include <cstdint>
@@ -11,13 +11,11 @@ namespace ptnet::load {
 struct SendBuffer {
   uint8_t* buf[2] = {nullptr, nullptr};
   uint32_t pending_len = 0;     // bytes queued in buf[pending_idx]
-  uint32_t pending_frames = 0;  // frames among them (echo bounds the buffer by frames)
   uint32_t inflight_off = 0;    // bytes of the in-flight buffer the kernel has taken
   uint32_t inflight_len = 0;
-  uint8_t pending_idx = 0;      // buffer collecting new frames; the other may be in flight
+  uint8_t pending_idx = 0;      // buffer collecting new messages; the other may be in flight
   bool inflight = false;
 
-  uint8_t* pending() { return buf[pending_idx]; }
   uint8_t* tail() { return buf[pending_idx] + pending_len; }
   // What the kernel has not taken yet of the buffer in flight.
   const uint8_t* inflight_rest() const { return buf[pending_idx ^ 1] + inflight_off; }
@@ -32,7 +30,6 @@ struct SendBuffer {
     const uint8_t* b = buf[pending_idx];
     pending_idx ^= 1;
     pending_len = 0;
-    pending_frames = 0;
     return b;
   }
 };

@@ -1,4 +1,4 @@
-#include "ServerProbe.h"
+#include "bench/load/ServerProbe.h"
 
 #include <fcntl.h>
 #include <unistd.h>

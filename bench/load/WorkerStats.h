@@ -8,14 +8,13 @@
 #include <atomic>
 #include <cstdint>
 
-#include "ErrorKind.h"
-#include "LatencyHistogram.h"
+#include "bench/load/ErrorKind.h"
+#include "bench/load/LatencyHistogram.h"
 
 namespace ptnet::load {
 
 struct WorkerStats {
   // Setup / connection phase.
-  std::atomic<int> fatal_errno{0};          // ring setup failed (negated errno)
   std::atomic<bool> connect_done{false};    // every connection established or failed
   std::atomic<uint32_t> established{0};     // currently open and verified usable
   std::atomic<uint32_t> connect_failed{0};

@@ -1,11 +1,12 @@
-// ptnet-load: the load generator for framed-echo servers (see LoadRunner).
-#include "LoadOptions.h"
-#include "LoadRunner.h"
+// ptnet-load: the load generator (see CommandLine.h for the modes, LoadRunner.h
+// for a run, LoadWorker.h for what runs on each shard).
+#include "bench/load/CommandLine.h"
+#include "bench/load/LoadRunner.h"
 
 int main(int argc, char** argv) {
-  ptnet::load::LoadOptions opts;
-  const int rc = ptnet::load::LoadOptions::parse(argc, argv, opts);
-  if (rc >= 0) return rc;
-  ptnet::load::LoadRunner runner(opts);
-  return runner.run();
+  using ptnet::load::CommandLine;
+  const CommandLine::Result cl = CommandLine::parse(argc, argv);
+  if (!cl.run) return int(cl.exit);
+  ptnet::load::LoadRunner runner(cl.options);
+  return int(runner.run());
 }

@@ -30,7 +30,7 @@ struct PeerSpec {
 };
 
 // Prints `msg` (if any) and the usage; exits 2 after a message, 0 for --help.
-[[noreturn]] inline void Usage(const PeerSpec& spec, const char* msg) {
+[[noreturn]] inline void usage(const PeerSpec& spec, const char* msg) {
   if (msg != nullptr) std::fprintf(stderr, "%s: %s\n", spec.name, msg);
   std::FILE* out = msg == nullptr && spec.help_to_stdout ? stdout : stderr;
   std::fprintf(out, "usage: %s [--port N] [--threads N] [--max-frame BYTES]\n%s", spec.name,
@@ -38,23 +38,23 @@ struct PeerSpec {
   std::exit(msg != nullptr ? 2 : 0);
 }
 
-inline unsigned long ParseNumber(const PeerSpec& spec, std::string_view name, const char* text,
+inline unsigned long parse_number(const PeerSpec& spec, std::string_view name, const char* text,
                                  unsigned long max) {
   char* end = nullptr;
   errno = 0;
   const unsigned long v = std::strtoul(text, &end, 10);
   if (errno != 0 || end == text || *end != '\0' || v > max) {
     const std::string msg = "bad value for " + std::string(name) + ": " + text;
-    Usage(spec, msg.c_str());
+    usage(spec, msg.c_str());
   }
   return v;
 }
 
-inline PeerOptions ParseArgs(const PeerSpec& spec, int argc, char** argv) {
+inline PeerOptions parse_args(const PeerSpec& spec, int argc, char** argv) {
   PeerOptions opt;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
-    if (arg == "-h" || arg == "--help") Usage(spec, nullptr);
+    if (arg == "-h" || arg == "--help") usage(spec, nullptr);
     std::string name(arg);
     const char* value = nullptr;
     if (const auto eq = arg.find('='); eq != std::string_view::npos) {
@@ -65,27 +65,27 @@ inline PeerOptions ParseArgs(const PeerSpec& spec, int argc, char** argv) {
     }
     if (name != "--port" && name != "--threads" && name != "--max-frame") {
       const std::string msg = "unknown flag: " + std::string(arg);
-      Usage(spec, msg.c_str());
+      usage(spec, msg.c_str());
     }
     if (value == nullptr) {
       const std::string msg = "missing value for " + name;
-      Usage(spec, msg.c_str());
+      usage(spec, msg.c_str());
     }
     if (name == "--port") {
-      opt.port = static_cast<unsigned>(ParseNumber(spec, name, value, 65535));
+      opt.port = static_cast<unsigned>(parse_number(spec, name, value, 65535));
     } else if (name == "--threads") {
-      opt.threads = static_cast<unsigned>(ParseNumber(spec, name, value, 1024));
-      if (opt.threads == 0) Usage(spec, "--threads must be >= 1");
+      opt.threads = static_cast<unsigned>(parse_number(spec, name, value, 1024));
+      if (opt.threads == 0) usage(spec, "--threads must be >= 1");
     } else {
-      opt.max_frame = static_cast<std::uint32_t>(ParseNumber(spec, name, value, 0xffffffffUL));
-      if (spec.max_frame_nonzero && opt.max_frame == 0) Usage(spec, "--max-frame must be >= 1");
+      opt.max_frame = static_cast<std::uint32_t>(parse_number(spec, name, value, 0xffffffffUL));
+      if (spec.max_frame_nonzero && opt.max_frame == 0) usage(spec, "--max-frame must be >= 1");
     }
   }
   return opt;
 }
 
 // The line run_bench.py (and anyone scripting a peer) waits for: "NAME listening on :PORT".
-inline void PrintListening(const PeerSpec& spec, unsigned port) {
+inline void print_listening(const PeerSpec& spec, unsigned port) {
   std::printf("%s listening on :%u\n", spec.name, port);
   std::fflush(stdout);
 }

@@ -37,7 +37,7 @@
 //        size, default 1), --max-frame N (default 65536).
 // Prints "peer-asio-chat listening on :PORT" once listening; SIGINT/SIGTERM stop it (exit 0).
 
-#include "AsioPeer.h"
+#include "bench/peers/AsioPeer.h"
 #include "game/MsgType.h"  // the type codes only; the encoder/decoder below are this peer's own
 
 #include <cstdint>
@@ -95,39 +95,39 @@ class FrameWriter {
     bytes_.resize(4);
     bytes_.push_back(static_cast<std::uint8_t>(type));
   }
-  FrameWriter& U8(std::uint8_t v) {
+  FrameWriter& u8(std::uint8_t v) {
     bytes_.push_back(v);
     return *this;
   }
-  FrameWriter& U16(std::uint16_t v) { return Le(v, 2); }
-  FrameWriter& U32(std::uint32_t v) { return Le(v, 4); }
-  FrameWriter& U64(std::uint64_t v) { return Le(v, 8); }
-  FrameWriter& F32(float v) {
+  FrameWriter& u16(std::uint16_t v) { return le(v, 2); }
+  FrameWriter& u32(std::uint32_t v) { return le(v, 4); }
+  FrameWriter& u64(std::uint64_t v) { return le(v, 8); }
+  FrameWriter& f32(float v) {
     std::uint32_t bits;
     std::memcpy(&bits, &v, sizeof bits);
-    return Le(bits, 4);
+    return le(bits, 4);
   }
-  FrameWriter& Str(std::string_view s) {
+  FrameWriter& str(std::string_view s) {
     const std::size_t n = s.size() > 0xffff ? 0xffff : s.size();
-    U16(static_cast<std::uint16_t>(n));
+    u16(static_cast<std::uint16_t>(n));
     bytes_.insert(bytes_.end(), s.begin(), s.begin() + static_cast<std::ptrdiff_t>(n));
     return *this;
   }
-  Buffer Finish() {
+  Buffer finish() {
     const std::uint64_t len = bytes_.size() - 4;
     for (std::size_t i = 0; i < 4; ++i) bytes_[i] = static_cast<std::uint8_t>(len >> (8 * i));
     return std::make_shared<const std::vector<std::uint8_t>>(std::move(bytes_));
   }
 
  private:
-  FrameWriter& Le(std::uint64_t v, int n) {
+  FrameWriter& le(std::uint64_t v, int n) {
     for (int i = 0; i < n; ++i) bytes_.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
     return *this;
   }
   std::vector<std::uint8_t> bytes_;
 };
 
-bool ValidUtf8(const std::uint8_t* p, std::size_t n) {
+bool valid_utf8(const std::uint8_t* p, std::size_t n) {
   std::size_t i = 0;
   while (i < n) {
     const std::uint8_t c = p[i];
@@ -164,22 +164,22 @@ bool ValidUtf8(const std::uint8_t* p, std::size_t n) {
 }
 
 // Reads the fields of one frame body (after the type byte). Any short read or invalid string
-// clears ok(); Done() also demands that every byte was consumed.
+// clears ok(); done() also demands that every byte was consumed.
 class FrameReader {
  public:
   FrameReader(const std::uint8_t* p, std::size_t n) : p_(p), n_(n) {}
-  std::uint8_t U8() { return static_cast<std::uint8_t>(Le(1)); }
-  std::uint16_t U16() { return static_cast<std::uint16_t>(Le(2)); }
-  std::uint32_t U32() { return static_cast<std::uint32_t>(Le(4)); }
-  float F32() {
-    const auto bits = static_cast<std::uint32_t>(Le(4));
+  std::uint8_t u8() { return static_cast<std::uint8_t>(le(1)); }
+  std::uint16_t u16() { return static_cast<std::uint16_t>(le(2)); }
+  std::uint32_t u32() { return static_cast<std::uint32_t>(le(4)); }
+  float f32() {
+    const auto bits = static_cast<std::uint32_t>(le(4));
     float v;
     std::memcpy(&v, &bits, sizeof v);
     return v;
   }
-  std::string_view Str() {
-    const std::size_t len = U16();
-    if (!ok_ || len > n_ || !ValidUtf8(p_, len)) {
+  std::string_view str() {
+    const std::size_t len = u16();
+    if (!ok_ || len > n_ || !valid_utf8(p_, len)) {
       ok_ = false;
       return {};
     }
@@ -188,10 +188,10 @@ class FrameReader {
     n_ -= len;
     return s;
   }
-  bool Done() const { return ok_ && n_ == 0; }
+  bool done() const { return ok_ && n_ == 0; }
 
  private:
-  std::uint64_t Le(std::size_t n) {
+  std::uint64_t le(std::size_t n) {
     if (!ok_ || n_ < n) {
       ok_ = false;
       return 0;
@@ -207,8 +207,8 @@ class FrameReader {
   bool ok_ = true;
 };
 
-Buffer ErrorFrame(std::uint16_t code, std::string_view message) {
-  return FrameWriter(MsgType::Error).U16(code).Str(message).Finish();
+Buffer error_frame(std::uint16_t code, std::string_view message) {
+  return FrameWriter(MsgType::Error).u16(code).str(message).finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -221,26 +221,26 @@ class Session;
 class SessionManager {
  public:
   // Adds user_id; false when a live session already holds it.
-  bool Register(std::uint32_t user_id, const std::shared_ptr<Session>& session);
+  bool register_user(std::uint32_t user_id, const std::shared_ptr<Session>& session);
 
   // Puts user_id into room_id and sends `notice` to the other members. Returns the member count.
-  std::uint32_t Join(std::uint32_t room_id, std::uint32_t user_id, const Buffer& notice);
+  std::uint32_t join(std::uint32_t room_id, std::uint32_t user_id, const Buffer& notice);
 
   // Takes user_id out of room_id and sends UserLeftRoom to the remaining members.
-  void Leave(std::uint32_t room_id, std::uint32_t user_id);
+  void leave(std::uint32_t room_id, std::uint32_t user_id);
 
   // Removes the user (if `session` still owns the id) and takes it out of `rooms`.
-  void Unregister(std::uint32_t user_id, const Session* session,
+  void unregister(std::uint32_t user_id, const Session* session,
                   const std::set<std::uint32_t>& rooms);
 
   // Sends `frame` to every member of room_id except `except_user` (pass kNobody for all).
-  void Broadcast(std::uint32_t room_id, const Buffer& frame, std::uint64_t except_user) const;
+  void broadcast(std::uint32_t room_id, const Buffer& frame, std::uint64_t except_user) const;
 
   static constexpr std::uint64_t kNobody = ~std::uint64_t{0};
 
  private:
-  void LeaveLocked(std::uint32_t room_id, std::uint32_t user_id);
-  void SendToMembersLocked(std::uint32_t room_id, const Buffer& frame,
+  void leave_locked(std::uint32_t room_id, std::uint32_t user_id);
+  void send_to_members_locked(std::uint32_t room_id, const Buffer& frame,
                            std::uint64_t except_user) const;
 
   std::unordered_map<std::uint32_t, std::weak_ptr<Session>> users_;
@@ -255,225 +255,224 @@ class Session : public ptnet::peers::FramedSession<Session> {
       : FramedSession(std::move(socket), max_frame), manager_(manager) {}
 
   // Thread-safe: queues `frame` for this session on its own io_context.
-  void Send(Buffer frame) {
+  void send(Buffer frame) {
     asio::post(socket_.get_executor(), [self = shared_from_this(), frame = std::move(frame)]() {
-      self->QueueWrite(frame);
+      self->queue_write(frame);
     });
   }
 
  private:
   friend class ptnet::peers::FramedSession<Session>;
 
-  void OnFrame() {
-    ProcessPacket();
-    if (!closing_) DoReadHeader();
+  void on_frame() {
+    process_packet();
+    if (!closing_) read_header();
   }
 
-  void OnReadFailed() { Close(); }
+  void on_read_failed() { close(); }
 
-  void OnFrameTooLarge() {
-    Send(ErrorFrame(kErrFrameTooLarge, "frame too large"));
-    CloseAfterFlush();
+  void on_frame_too_large() {
+    send(error_frame(kErrFrameTooLarge, "frame too large"));
+    close_after_flush();
   }
 
-  bool OnEmptyFrame() {
-    Send(ErrorFrame(kErrMalformed, "empty frame"));
-    DoReadHeader();
+  bool on_empty_frame() {
+    send(error_frame(kErrMalformed, "empty frame"));
+    read_header();
     return false;
   }
 
-  void ProcessPacket() {
+  void process_packet() {
     const auto type = static_cast<MsgType>(data_buffer_[0]);
     FrameReader in(data_buffer_.data() + 1, data_buffer_.size() - 1);
-    if (!connected_) {
-      HandleFirst(type, in);
-      return;
-    }
+    if (!connected_) return handle_first(type, in);
     switch (type) {
       case MsgType::HeartBeat:
-        if (!in.Done()) return Malformed("HeartBeat");
-        Send(FrameWriter(MsgType::HeartBeatResponse)
-                 .U64(static_cast<std::uint64_t>(std::time(nullptr)))
-                 .Finish());
-        return;
-      case MsgType::UserInfo: {
-        in.U32();
-        const std::string_view nickname = in.Str();
-        if (!in.Done()) return Malformed("UserInfo");
-        nickname_.assign(nickname);
-        return;
-      }
+        return on_heart_beat(in);
+      case MsgType::UserInfo:
+        return on_user_info(in);
       case MsgType::Connect:
-        in.U32();
-        in.U32();
-        if (!in.Done()) return Malformed("Connect");
-        Send(ErrorFrame(kErrAlreadyConnected, "already connected"));
-        return;
-      case MsgType::ChatMessage: {
-        in.U32();
-        const std::uint32_t room_id = in.U32();
-        const std::string_view message = in.Str();
-        if (!in.Done()) return Malformed("ChatMessage");
-        if (rooms_.count(room_id) == 0) {
-          Send(FrameWriter(MsgType::ChatResponse)
-                   .U8(0)
-                   .Str("not a member of room " + std::to_string(room_id))
-                   .Finish());
-          return;
-        }
-        // Encoded once; every member (sender included) gets the same buffer.
-        manager_.Broadcast(room_id,
-                           FrameWriter(MsgType::ChatMessage)
-                               .U32(user_id_)
-                               .U32(room_id)
-                               .Str(message)
-                               .Finish(),
-                           SessionManager::kNobody);
-        return;
-      }
-      case MsgType::PlayerMove: {
-        in.U32();
-        const std::uint32_t room_id = in.U32();
-        const float x = in.F32();
-        const float y = in.F32();
-        const float z = in.F32();
-        const std::uint32_t seq = in.U32();
-        if (!in.Done()) return Malformed("PlayerMove");
-        if (rooms_.count(room_id) == 0) {
-          Send(ErrorFrame(kErrNotInRoom, "not a member of room " + std::to_string(room_id)));
-          return;
-        }
-        manager_.Broadcast(room_id,
-                           FrameWriter(MsgType::PlayerMove)
-                               .U32(user_id_)
-                               .U32(room_id)
-                               .F32(x)
-                               .F32(y)
-                               .F32(z)
-                               .U32(seq)
-                               .Finish(),
-                           user_id_);
-        return;
-      }
-      case MsgType::RoomJoin: {
-        in.U32();
-        const std::uint32_t room_id = in.U32();
-        const std::string_view nickname = in.Str();
-        if (!in.Done()) return Malformed("RoomJoin");
-        if (!nickname.empty()) nickname_.assign(nickname);
-        JoinRoom(room_id, /*reply=*/true);
-        return;
-      }
-      case MsgType::RoomLeave: {
-        in.U32();
-        const std::uint32_t room_id = in.U32();
-        if (!in.Done()) return Malformed("RoomLeave");
-        if (rooms_.erase(room_id) == 0) {
-          Send(ErrorFrame(kErrNotInRoom, "not a member of room " + std::to_string(room_id)));
-          return;
-        }
-        manager_.Leave(room_id, user_id_);
-        Send(FrameWriter(MsgType::RoomLeaveSuccess).U32(room_id).Finish());
-        return;
-      }
+        return on_second_connect(in);
+      case MsgType::ChatMessage:
+        return on_chat(in);
+      case MsgType::PlayerMove:
+        return on_move(in);
+      case MsgType::RoomJoin:
+        return on_room_join(in);
+      case MsgType::RoomLeave:
+        return on_room_leave(in);
       default:
-        Send(ErrorFrame(kErrUnexpectedType, "unexpected message type"));
-        return;
+        return send(error_frame(kErrUnexpectedType, "unexpected message type"));
     }
   }
 
-  void HandleFirst(MsgType type, FrameReader& in) {
+  void on_heart_beat(FrameReader& in) {
+    if (!in.done()) return malformed("HeartBeat");
+    send(FrameWriter(MsgType::HeartBeatResponse).u64(static_cast<std::uint64_t>(std::time(nullptr))).finish());
+  }
+
+  void on_user_info(FrameReader& in) {
+    in.u32();
+    const std::string_view nickname = in.str();
+    if (!in.done()) return malformed("UserInfo");
+    nickname_.assign(nickname);
+  }
+
+  void on_second_connect(FrameReader& in) {
+    in.u32();
+    in.u32();
+    if (!in.done()) return malformed("Connect");
+    send(error_frame(kErrAlreadyConnected, "already connected"));
+  }
+
+  void on_chat(FrameReader& in) {
+    in.u32();
+    const std::uint32_t room_id = in.u32();
+    const std::string_view message = in.str();
+    if (!in.done()) return malformed("ChatMessage");
+    if (rooms_.count(room_id) == 0) {
+      send(FrameWriter(MsgType::ChatResponse)
+               .u8(0)
+               .str("not a member of room " + std::to_string(room_id))
+               .finish());
+      return;
+    }
+    // Encoded once; every member (sender included) gets the same buffer.
+    manager_.broadcast(room_id, FrameWriter(MsgType::ChatMessage).u32(user_id_).u32(room_id).str(message).finish(),
+                       SessionManager::kNobody);
+  }
+
+  void on_move(FrameReader& in) {
+    in.u32();
+    const std::uint32_t room_id = in.u32();
+    const float x = in.f32();
+    const float y = in.f32();
+    const float z = in.f32();
+    const std::uint32_t seq = in.u32();
+    if (!in.done()) return malformed("PlayerMove");
+    if (rooms_.count(room_id) == 0) {
+      send(error_frame(kErrNotInRoom, "not a member of room " + std::to_string(room_id)));
+      return;
+    }
+    manager_.broadcast(
+        room_id,
+        FrameWriter(MsgType::PlayerMove).u32(user_id_).u32(room_id).f32(x).f32(y).f32(z).u32(seq).finish(),
+        user_id_);
+  }
+
+  void on_room_join(FrameReader& in) {
+    in.u32();
+    const std::uint32_t room_id = in.u32();
+    const std::string_view nickname = in.str();
+    if (!in.done()) return malformed("RoomJoin");
+    if (!nickname.empty()) nickname_.assign(nickname);
+    join_room(room_id, /*reply=*/true);
+  }
+
+  void on_room_leave(FrameReader& in) {
+    in.u32();
+    const std::uint32_t room_id = in.u32();
+    if (!in.done()) return malformed("RoomLeave");
+    if (rooms_.erase(room_id) == 0) {
+      send(error_frame(kErrNotInRoom, "not a member of room " + std::to_string(room_id)));
+      return;
+    }
+    manager_.leave(room_id, user_id_);
+    send(FrameWriter(MsgType::RoomLeaveSuccess).u32(room_id).finish());
+  }
+
+  void handle_first(MsgType type, FrameReader& in) {
     if (type != MsgType::Connect) {
-      Send(ErrorFrame(kErrNotConnected, "first message must be Connect"));
-      CloseAfterFlush();
+      send(error_frame(kErrNotConnected, "first message must be Connect"));
+      close_after_flush();
       return;
     }
-    const std::uint32_t room_id = in.U32();
-    const std::uint32_t user_id = in.U32();
-    if (!in.Done()) {
-      Send(ErrorFrame(kErrMalformed, "malformed Connect"));
-      CloseAfterFlush();
+    const std::uint32_t room_id = in.u32();
+    const std::uint32_t user_id = in.u32();
+    if (!in.done()) {
+      send(error_frame(kErrMalformed, "malformed Connect"));
+      close_after_flush();
       return;
     }
-    if (!manager_.Register(user_id, shared_from_this())) {
-      Send(ErrorFrame(kErrDuplicateUser, "user " + std::to_string(user_id) +
+    if (!manager_.register_user(user_id, shared_from_this())) {
+      send(error_frame(kErrDuplicateUser, "user " + std::to_string(user_id) +
                                              " is already connected"));
-      CloseAfterFlush();
+      close_after_flush();
       return;
     }
     connected_ = true;
     user_id_ = user_id;
     nickname_ = "user" + std::to_string(user_id);
-    Send(FrameWriter(MsgType::ConnectionAck).U32(user_id).Finish());
-    Send(FrameWriter(MsgType::SystemMessage)
-             .Str("Welcome to Police Thief, user " + std::to_string(user_id))
-             .Finish());
-    JoinRoom(room_id, /*reply=*/false);
+    send(FrameWriter(MsgType::ConnectionAck).u32(user_id).finish());
+    send(FrameWriter(MsgType::SystemMessage)
+             .str("Welcome to Police Thief, user " + std::to_string(user_id))
+             .finish());
+    join_room(room_id, /*reply=*/false);
   }
 
-  void JoinRoom(std::uint32_t room_id, bool reply) {
+  void join_room(std::uint32_t room_id, bool reply) {
     std::uint32_t count;
     if (rooms_.insert(room_id).second) {
-      count = manager_.Join(room_id, user_id_,
+      count = manager_.join(room_id, user_id_,
                             FrameWriter(MsgType::UserJoinedRoom)
-                                .U32(room_id)
-                                .U32(user_id_)
-                                .Str(nickname_)
-                                .Finish());
+                                .u32(room_id)
+                                .u32(user_id_)
+                                .str(nickname_)
+                                .finish());
     } else {
-      count = manager_.Join(room_id, user_id_, nullptr);  // already a member: no notices
+      count = manager_.join(room_id, user_id_, nullptr);  // already a member: no notices
     }
-    if (reply) Send(FrameWriter(MsgType::RoomJoinSuccess).U32(room_id).U32(count).Finish());
+    if (reply) send(FrameWriter(MsgType::RoomJoinSuccess).u32(room_id).u32(count).finish());
   }
 
-  void Malformed(const char* what) {
-    Send(ErrorFrame(kErrMalformed, std::string("malformed ") + what));
+  void malformed(const char* what) {
+    send(error_frame(kErrMalformed, std::string("malformed ") + what));
   }
 
   // Runs on this session's io_context.
-  void QueueWrite(const Buffer& frame) {
+  void queue_write(const Buffer& frame) {
     if (closed_ || draining_) return;
     write_queue_.push_back(frame);
-    if (!writing_) DoWrite();
+    if (!writing_) do_write();
   }
 
-  void DoWrite() {
+  void do_write() {
     writing_ = true;
     auto self = shared_from_this();
     asio::async_write(socket_, asio::buffer(*write_queue_.front()),
                       [this, self](boost::system::error_code ec, std::size_t /*bytes*/) {
                         writing_ = false;
-                        if (ec || closed_) {  // closed meanwhile: Close() emptied the queue
-                          Close();
+                        if (ec || closed_) {  // closed meanwhile: close() emptied the queue
+                          close();
                           return;
                         }
                         write_queue_.pop_front();
                         if (!write_queue_.empty()) {
-                          DoWrite();
+                          do_write();
                         } else if (draining_) {
-                          Close();
+                          close();
                         }
                       });
   }
 
-  // Stops reading; closes once the frames Send() queued so far are written. Frames posted after
+  // Stops reading; closes once the frames send() queued so far are written. Frames posted after
   // this call (e.g. room traffic) are dropped.
-  void CloseAfterFlush() {
+  void close_after_flush() {
     closing_ = true;
     asio::post(socket_.get_executor(), [self = shared_from_this()]() {
       self->draining_ = true;
-      if (!self->writing_ && self->write_queue_.empty()) self->Close();
+      if (!self->writing_ && self->write_queue_.empty()) self->close();
     });
   }
 
-  void Close() {
+  void close() {
     if (closed_) return;
     closed_ = true;
     closing_ = true;
-    CloseSocket();
+    close_socket();
     write_queue_.clear();
     if (connected_) {
-      manager_.Unregister(user_id_, this, rooms_);
+      manager_.unregister(user_id_, this, rooms_);
       rooms_.clear();
     }
   }
@@ -492,7 +491,7 @@ class Session : public ptnet::peers::FramedSession<Session> {
   std::set<std::uint32_t> rooms_;
 };
 
-bool SessionManager::Register(std::uint32_t user_id, const std::shared_ptr<Session>& session) {
+bool SessionManager::register_user(std::uint32_t user_id, const std::shared_ptr<Session>& session) {
   std::unique_lock lock(mutex_);
   auto& slot = users_[user_id];
   if (!slot.expired()) return false;
@@ -500,49 +499,49 @@ bool SessionManager::Register(std::uint32_t user_id, const std::shared_ptr<Sessi
   return true;
 }
 
-std::uint32_t SessionManager::Join(std::uint32_t room_id, std::uint32_t user_id,
+std::uint32_t SessionManager::join(std::uint32_t room_id, std::uint32_t user_id,
                                    const Buffer& notice) {
   std::unique_lock lock(mutex_);
   auto& members = rooms_[room_id];
   members.insert(user_id);
-  if (notice) SendToMembersLocked(room_id, notice, user_id);
+  if (notice) send_to_members_locked(room_id, notice, user_id);
   return static_cast<std::uint32_t>(members.size());
 }
 
-void SessionManager::Leave(std::uint32_t room_id, std::uint32_t user_id) {
+void SessionManager::leave(std::uint32_t room_id, std::uint32_t user_id) {
   std::unique_lock lock(mutex_);
-  LeaveLocked(room_id, user_id);
+  leave_locked(room_id, user_id);
 }
 
-void SessionManager::Unregister(std::uint32_t user_id, const Session* session,
+void SessionManager::unregister(std::uint32_t user_id, const Session* session,
                                 const std::set<std::uint32_t>& rooms) {
   std::unique_lock lock(mutex_);
   if (auto it = users_.find(user_id); it != users_.end()) {
     const auto owner = it->second.lock();
     if (owner == nullptr || owner.get() == session) users_.erase(it);
   }
-  for (const std::uint32_t room_id : rooms) LeaveLocked(room_id, user_id);
+  for (const std::uint32_t room_id : rooms) leave_locked(room_id, user_id);
 }
 
-void SessionManager::Broadcast(std::uint32_t room_id, const Buffer& frame,
+void SessionManager::broadcast(std::uint32_t room_id, const Buffer& frame,
                                std::uint64_t except_user) const {
   std::shared_lock lock(mutex_);
-  SendToMembersLocked(room_id, frame, except_user);
+  send_to_members_locked(room_id, frame, except_user);
 }
 
-void SessionManager::LeaveLocked(std::uint32_t room_id, std::uint32_t user_id) {
+void SessionManager::leave_locked(std::uint32_t room_id, std::uint32_t user_id) {
   auto it = rooms_.find(room_id);
   if (it == rooms_.end() || it->second.erase(user_id) == 0) return;
   if (it->second.empty()) {
     rooms_.erase(it);
     return;
   }
-  SendToMembersLocked(room_id,
-                      FrameWriter(MsgType::UserLeftRoom).U32(room_id).U32(user_id).Finish(),
+  send_to_members_locked(room_id,
+                      FrameWriter(MsgType::UserLeftRoom).u32(room_id).u32(user_id).finish(),
                       user_id);
 }
 
-void SessionManager::SendToMembersLocked(std::uint32_t room_id, const Buffer& frame,
+void SessionManager::send_to_members_locked(std::uint32_t room_id, const Buffer& frame,
                                          std::uint64_t except_user) const {
   const auto room = rooms_.find(room_id);
   if (room == rooms_.end()) return;
@@ -550,18 +549,18 @@ void SessionManager::SendToMembersLocked(std::uint32_t room_id, const Buffer& fr
     if (member == except_user) continue;
     const auto it = users_.find(member);
     if (it == users_.end()) continue;
-    if (auto session = it->second.lock()) session->Send(frame);
+    if (auto session = it->second.lock()) session->send(frame);
   }
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  const ptnet::peers::PeerOptions opt = ptnet::peers::ParseArgs(kSpec, argc, argv);
+  const ptnet::peers::PeerOptions opt = ptnet::peers::parse_args(kSpec, argc, argv);
   // Declared before (so destroyed after) the pool: sessions still owned by pending handlers are
   // destroyed with the pool's io_contexts, and they use the manager.
   SessionManager session_manager;
-  return ptnet::peers::RunAsioPeer(kSpec, opt, [&opt, &session_manager](tcp::socket socket) {
-    std::make_shared<Session>(std::move(socket), session_manager, opt.max_frame)->Start();
+  return ptnet::peers::run_asio_peer(kSpec, opt, [&opt, &session_manager](tcp::socket socket) {
+    std::make_shared<Session>(std::move(socket), session_manager, opt.max_frame)->start();
   });
 }

@@ -14,7 +14,7 @@
 //        size, default 1), --max-frame N (default 65536; a longer frame closes the session).
 // Prints "peer-asio-echo listening on :PORT" once listening; SIGINT/SIGTERM stop it (exit 0).
 
-#include "AsioPeer.h"
+#include "bench/peers/AsioPeer.h"
 
 #include <array>
 #include <cstdint>
@@ -44,29 +44,29 @@ class Session : public ptnet::peers::FramedSession<Session> {
   friend class ptnet::peers::FramedSession<Session>;
 
   // Echo: one async_write per frame (header + body), then wait for the next header.
-  void OnFrame() {
+  void on_frame() {
     auto self = shared_from_this();
     const std::array<asio::const_buffer, 2> frame{asio::buffer(header_buffer_),
                                                   asio::buffer(data_buffer_)};
     asio::async_write(socket_, frame,
                       [this, self](boost::system::error_code ec, std::size_t /*bytes*/) {
                         if (ec) {
-                          CloseSocket();
+                          close_socket();
                           return;
                         }
-                        DoReadHeader();
+                        read_header();
                       });
   }
 
-  void OnReadFailed() { CloseSocket(); }
-  void OnFrameTooLarge() { CloseSocket(); }  // invalid packet size
+  void on_read_failed() { close_socket(); }
+  void on_frame_too_large() { close_socket(); }  // invalid packet size
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  const ptnet::peers::PeerOptions opt = ptnet::peers::ParseArgs(kSpec, argc, argv);
-  return ptnet::peers::RunAsioPeer(kSpec, opt, [&opt](tcp::socket socket) {
-    std::make_shared<Session>(std::move(socket), opt.max_frame)->Start();
+  const ptnet::peers::PeerOptions opt = ptnet::peers::parse_args(kSpec, argc, argv);
+  return ptnet::peers::run_asio_peer(kSpec, opt, [&opt](tcp::socket socket) {
+    std::make_shared<Session>(std::move(socket), opt.max_frame)->start();
   });
 }

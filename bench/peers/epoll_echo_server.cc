@@ -40,7 +40,7 @@
 #include <thread>
 #include <vector>
 
-#include "PeerArgs.h"
+#include "bench/peers/PeerArgs.h"
 
 namespace {
 
@@ -72,30 +72,30 @@ struct Conn {
 char g_listener_tag;
 char g_stop_tag;
 
-[[noreturn]] void Die(const char* what) {
+[[noreturn]] void die(const char* what) {
   std::fprintf(stderr, "%s: %s: %s\n", kSpec.name, what, std::strerror(errno));
   std::exit(1);
 }
 
-int MakeListener(unsigned port) {
+int make_listener(unsigned port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) Die("socket");
+  if (fd < 0) die("socket");
   const int one = 1;
-  if (::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0) Die("SO_REUSEADDR");
-  if (::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) < 0) Die("SO_REUSEPORT");
+  if (::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0) die("SO_REUSEADDR");
+  if (::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) < 0) die("SO_REUSEPORT");
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_ANY);
   addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0) Die("bind");
-  if (::listen(fd, SOMAXCONN) < 0) Die("listen");
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0) die("bind");
+  if (::listen(fd, SOMAXCONN) < 0) die("listen");
   return fd;
 }
 
-unsigned BoundPort(int fd) {
+unsigned bound_port(int fd) {
   sockaddr_in addr{};
   socklen_t len = sizeof addr;
-  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) < 0) Die("getsockname");
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) < 0) die("getsockname");
   return ntohs(addr.sin_port);
 }
 
@@ -104,41 +104,41 @@ class Worker {
   Worker(int listen_fd, int stop_fd, std::uint32_t max_frame)
       : listen_fd_(listen_fd), max_frame_(max_frame), scratch_(new char[kScratchSize]) {
     epfd_ = ::epoll_create1(EPOLL_CLOEXEC);
-    if (epfd_ < 0) Die("epoll_create1");
+    if (epfd_ < 0) die("epoll_create1");
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLET;
     ev.data.ptr = &g_listener_tag;
-    if (::epoll_ctl(epfd_, EPOLL_CTL_ADD, listen_fd_, &ev) < 0) Die("epoll_ctl listener");
+    if (::epoll_ctl(epfd_, EPOLL_CTL_ADD, listen_fd_, &ev) < 0) die("epoll_ctl listener");
     ev.events = EPOLLIN;  // level-triggered: every worker sees it
     ev.data.ptr = &g_stop_tag;
-    if (::epoll_ctl(epfd_, EPOLL_CTL_ADD, stop_fd, &ev) < 0) Die("epoll_ctl stop");
+    if (::epoll_ctl(epfd_, EPOLL_CTL_ADD, stop_fd, &ev) < 0) die("epoll_ctl stop");
   }
 
-  void Run() {
+  void run() {
     epoll_event events[kMaxEvents];
     for (;;) {
       const int n = ::epoll_wait(epfd_, events, kMaxEvents, -1);
       if (n < 0) {
         if (errno == EINTR) continue;
-        Die("epoll_wait");
+        die("epoll_wait");
       }
       for (int i = 0; i < n; ++i) {
         void* tag = events[i].data.ptr;
         if (tag == &g_stop_tag) {
-          Shutdown();
+          close_all();
           return;
         }
         if (tag == &g_listener_tag) {
-          AcceptAll();
+          accept_all();
           continue;
         }
-        OnConnEvent(static_cast<Conn*>(tag), events[i].events);
+        on_conn_event(static_cast<Conn*>(tag), events[i].events);
       }
     }
   }
 
  private:
-  void AcceptAll() {
+  void accept_all() {
     for (;;) {
       const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (fd < 0) {
@@ -165,22 +165,22 @@ class Worker {
     }
   }
 
-  void OnConnEvent(Conn* c, std::uint32_t ev) {
+  void on_conn_event(Conn* c, std::uint32_t ev) {
     bool readable = (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0;
     bool drain = (ev & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0;
     bool writable = (ev & EPOLLOUT) != 0;
     for (;;) {
       if (readable && !c->paused && !c->closing) {
-        if (!ReadAll(c, drain)) return Close(c);
+        if (!read_all(c, drain)) return close_conn(c);
       }
       // ONE write per connection per pass.
       if (c->pending_out() != 0 && (!c->want_out || writable)) {
-        if (!WriteOnce(c)) return Close(c);
+        if (!write_once(c)) return close_conn(c);
       }
       if (c->closing) {
         // Bad length header or EOF: the echoes of the frames before it were written (as far
         // as the socket took them), now drop the connection.
-        return Close(c);
+        return close_conn(c);
       }
       if (c->paused && c->pending_out() == 0) {
         // Backlog gone: resume input (its edge may already have been consumed).
@@ -193,11 +193,11 @@ class Worker {
   }
 
   // Reads until drained (see the header comment); false = close the connection.
-  bool ReadAll(Conn* c, bool until_eagain) {
+  bool read_all(Conn* c, bool until_eagain) {
     for (;;) {
       const ssize_t n = ::read(c->fd, scratch_.get(), kScratchSize);
       if (n > 0) {
-        Consume(c, scratch_.get(), static_cast<std::size_t>(n));
+        consume(c, scratch_.get(), static_cast<std::size_t>(n));
         if (c->closing) return true;
         if (c->pending_out() > kMaxPendingOut) {
           c->paused = true;
@@ -217,7 +217,7 @@ class Worker {
   }
 
   // Handles every complete frame of the data; a bad length header sets c->closing.
-  void Consume(Conn* c, const char* data, std::size_t len) {
+  void consume(Conn* c, const char* data, std::size_t len) {
     const char* p = data;
     if (!c->in.empty()) {
       c->in.insert(c->in.end(), data, data + len);
@@ -255,7 +255,7 @@ class Worker {
   }
 
   // One write of everything pending; false = connection error.
-  bool WriteOnce(Conn* c) {
+  bool write_once(Conn* c) {
     for (;;) {
       const std::size_t pending = c->pending_out();
       const ssize_t n = ::send(c->fd, c->out.data() + c->out_off, pending, MSG_NOSIGNAL);
@@ -285,18 +285,18 @@ class Worker {
     }
   }
 
-  void Close(Conn* c) {
+  void close_conn(Conn* c) {
     ::close(c->fd);  // also removes it from the epoll set
     c->fd = -1;
     c->in = {};
     c->out = {};
     ++closed_since_sweep_;
-    if (closed_since_sweep_ > 1024 && closed_since_sweep_ * 2 > conns_.size()) Sweep();
+    if (closed_since_sweep_ > 1024 && closed_since_sweep_ * 2 > conns_.size()) sweep();
   }
 
   // Frees closed connections. Deferred so that a Conn* never dangles within one epoll_wait batch
   // (each fd appears once per batch, but freeing lazily keeps that reasoning out of the hot path).
-  void Sweep() {
+  void sweep() {
     std::size_t j = 0;
     for (Conn* c : conns_) {
       if (c->fd < 0) {
@@ -309,7 +309,7 @@ class Worker {
     closed_since_sweep_ = 0;
   }
 
-  void Shutdown() {
+  void close_all() {
     for (Conn* c : conns_) {
       if (c->fd >= 0) ::close(c->fd);
       delete c;
@@ -329,23 +329,23 @@ class Worker {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const ptnet::peers::PeerOptions opt = ptnet::peers::ParseArgs(kSpec, argc, argv);
+  const ptnet::peers::PeerOptions opt = ptnet::peers::parse_args(kSpec, argc, argv);
 
   // SIGINT/SIGTERM are taken synchronously by the main thread; workers never see them.
   sigset_t sigs;
   sigemptyset(&sigs);
   sigaddset(&sigs, SIGINT);
   sigaddset(&sigs, SIGTERM);
-  if (pthread_sigmask(SIG_BLOCK, &sigs, nullptr) != 0) Die("pthread_sigmask");
+  if (pthread_sigmask(SIG_BLOCK, &sigs, nullptr) != 0) die("pthread_sigmask");
 
   const int stop_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (stop_fd < 0) Die("eventfd");
+  if (stop_fd < 0) die("eventfd");
 
   std::vector<int> listeners;
   unsigned port = opt.port;
   for (unsigned i = 0; i < opt.threads; ++i) {
-    listeners.push_back(MakeListener(port));
-    if (i == 0) port = BoundPort(listeners[0]);  // --port 0: all threads share the chosen port
+    listeners.push_back(make_listener(port));
+    if (i == 0) port = bound_port(listeners[0]);  // --port 0: all threads share the chosen port
   }
 
   std::vector<std::unique_ptr<Worker>> workers;
@@ -353,15 +353,15 @@ int main(int argc, char** argv) {
     workers.push_back(std::make_unique<Worker>(lfd, stop_fd, opt.max_frame));
   }
   std::vector<std::thread> threads;
-  for (auto& w : workers) threads.emplace_back([&w] { w->Run(); });
+  for (auto& w : workers) threads.emplace_back([&w] { w->run(); });
 
-  ptnet::peers::PrintListening(kSpec, port);
+  ptnet::peers::print_listening(kSpec, port);
 
   int signo = 0;
   while (sigwait(&sigs, &signo) != 0) {
   }
   const std::uint64_t one = 1;
-  if (::write(stop_fd, &one, sizeof one) < 0) Die("write eventfd");
+  if (::write(stop_fd, &one, sizeof one) < 0) die("write eventfd");
   for (auto& t : threads) t.join();
   for (const int lfd : listeners) ::close(lfd);
   ::close(stop_fd);
