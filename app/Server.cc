@@ -14,6 +14,7 @@
 namespace ptnet::app {
 
 Server::Server(const ServerOptions& opt) : opt_(opt), tcp_(opt.tcp), engine_(opt.engine) {
+  if (opt_.echo) tcp_.idle_timeout_ns = opt_.game.idle_timeout_ns;  // the game keeps its own
   if (!opt_.echo) {
     tcp_.detect_order = true;  // JSON (BE lengths) and binary (LE) on one port
     game_ = std::make_unique<game::GameServer>(opt_.game, game::RoomDirectory::kMaxShards);

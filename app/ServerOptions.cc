@@ -23,6 +23,7 @@ struct Raw {
   double grace_s = 5.0;
   double linger_s = 2.0;
   double flush_interval_ms = 0;
+  double frame_timeout_s = 10;
   double idle_s = 30;
   double heartbeat_s = 10;
   bool no_udp = false;
@@ -68,6 +69,13 @@ void add_tcp(CLI::App& app, ServerOptions* o, Raw* r) {
                  "The network tick, ms: frames queued to a connection leave at most this often, all at once "
                  "(0: at the end of every loop pass)")
       ->check(CLI::Range(0.0, 1000.0))->group(g);
+  app.add_option("--frame-timeout", r->frame_timeout_s,
+                 "Seconds a frame may take from its first byte to its last; a peer trickling one (slowloris) is "
+                 "closed (0: off)")
+      ->check(CLI::Range(0.0, 3600.0))->group(g);
+  app.add_option("--keepalive", o->tcp.keepalive_idle_s,
+                 "TCP keep-alive: seconds of silence before probing a peer that may have vanished (0: off)")
+      ->check(CLI::Range(0u, 86400u))->group(g);
   app.add_option("--fanout-copy-max", o->tcp.fanout_copy_max,
                  "Room fan-out: frames up to this many bytes are copied into each member's send buffer, "
                  "larger ones shared by reference (0: always by reference)")
@@ -96,7 +104,7 @@ void add_rudp(CLI::App& app, ServerOptions* o, Raw* r) {
 
 void add_game(CLI::App& app, ServerOptions* o, Raw* r) {
   const char* g = "Game";
-  app.add_option("--idle-timeout", r->idle_s, "Seconds of silence before a connection is closed (timeout)")
+  app.add_option("--idle-timeout", r->idle_s, "Seconds of silence before a connection is closed (game: protocol level, counted as a timeout; --echo: transport level)")
       ->check(CLI::Range(0.1, 86400.0))->group(g);
   app.add_option("--heartbeat-interval", r->heartbeat_s, "The clients' heartbeat period, used to grade connection quality")
       ->check(CLI::Range(0.1, 3600.0))->group(g);
@@ -137,6 +145,7 @@ bool derive(const Raw& r, ServerOptions* o, std::string* error) {
   o->engine.shutdown_grace_ns = uint64_t(r.grace_s * 1e9);
   o->tcp.linger_ns = uint64_t(r.linger_s * 1e9);
   o->tcp.flush_interval_ns = uint64_t(r.flush_interval_ms * 1e6);
+  o->tcp.frame_timeout_ns = uint64_t(r.frame_timeout_s * 1e9);
   o->game.idle_timeout_ns = uint64_t(r.idle_s * 1e9);
   o->game.heartbeat_interval_ns = uint64_t(r.heartbeat_s * 1e9);
   o->udp = !r.no_udp;

@@ -21,6 +21,8 @@ const char* counter_name(Counter c) {
     case Counter::MailboxFull: return "mailbox_full";
     case Counter::MailboxMessages: return "mailbox_messages";
     case Counter::LoopPasses: return "loop_passes";
+    case Counter::ErrFrameTimeout: return "err_frame_timeout";
+    case Counter::IdleTimeouts: return "idle_timeouts";
     case Counter::DatagramsIn: return "datagrams_in";
     case Counter::DatagramsOut: return "datagrams_out";
     case Counter::BytesInUdp: return "bytes_in_udp";

@@ -26,6 +26,8 @@ enum class Counter : uint8_t {
   MailboxFull,         // cross-shard message dropped: target queue full
   MailboxMessages,     // cross-shard messages received
   LoopPasses,
+  ErrFrameTimeout,     // a started frame not completed within its deadline (slowloris), closed
+  IdleTimeouts,        // silent past the transport's idle timeout (echo mode), closed
   DatagramsIn,         // UDP datagrams received
   DatagramsOut,        // UDP datagrams handed to the kernel and sent
   BytesInUdp,

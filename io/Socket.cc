@@ -68,6 +68,16 @@ uint16_t local_port(int fd) {
   return 0;
 }
 
+int set_keepalive(int fd, uint32_t idle_s, uint32_t interval_s, uint32_t count) {
+  int one = 1, idle = int(idle_s), intvl = int(interval_s), cnt = int(count);
+  if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one) < 0 ||
+      setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle) < 0 ||
+      setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof intvl) < 0 ||
+      setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt) < 0)
+    return -errno;
+  return 0;
+}
+
 int set_nodelay(int fd) {
   int one = 1;
   return setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0 ? -errno : 0;

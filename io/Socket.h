@@ -21,6 +21,10 @@ int bind_udp(const std::string& host, uint16_t port, bool reuseport, int buffer_
 // The local port a socket is bound to, or 0.
 uint16_t local_port(int fd);
 
+// SO_KEEPALIVE with the given first-probe delay, interval and probe count;
+// returns 0 or a negated errno.
+int set_keepalive(int fd, uint32_t idle_s, uint32_t interval_s, uint32_t count);
+
 // TCP_NODELAY on an accepted socket; returns 0 or a negated errno.
 int set_nodelay(int fd);
 

@@ -12,6 +12,8 @@ const char* to_string(CloseReason r) {
     case CloseReason::Handler: return "closed by handler";
     case CloseReason::LingerTimeout: return "linger timeout";
     case CloseReason::Shutdown: return "shutdown";
+    case CloseReason::FrameTimeout: return "frame timeout";
+    case CloseReason::IdleTimeout: return "idle timeout";
   }
   return "?";
 }

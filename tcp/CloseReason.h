@@ -14,6 +14,8 @@ enum class CloseReason : uint8_t {
   Handler,       // the application asked
   LingerTimeout, // close-after-flush did not flush in time
   Shutdown,      // server stopping
+  FrameTimeout,  // a started frame was not completed in time (slowloris)
+  IdleTimeout,   // silent past the idle timeout
 };
 
 const char* to_string(CloseReason r);

@@ -58,6 +58,8 @@ class Connection {
   // With a flush interval: bytes of the current tick's batch not yet sent
   // (a send that took only part of it continues at once, not a tick later).
   size_t batch_owed_ = 0;
+  uint64_t last_rx_ns_ = 0;        // when bytes last arrived (idle timeout)
+  uint64_t frame_started_ns_ = 0;  // when the frame being assembled began (0: none)
   // Byte-order detection (TcpConfig::detect_order): the first bytes wait
   // here until the handler has seen enough of them to choose.
   static constexpr uint8_t kDetectBytes = 5;

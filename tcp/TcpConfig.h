@@ -23,6 +23,17 @@ struct TcpConfig {
   size_t max_send_queue = 4 * 1024 * 1024;  // bytes queued per connection before it is cut off
   uint32_t max_conns = 1'000'000;           // per shard
   uint64_t linger_ns = 2'000'000'000;       // close-after-flush budget
+  // Deadlines, checked by a once-a-second sweep (0: off). A frame whose first
+  // byte arrived must be complete within frame_timeout (a peer trickling a
+  // frame - slowloris - is closed); a connection silent for idle_timeout is
+  // closed (the game keeps its own, protocol-level idle timeout).
+  uint64_t frame_timeout_ns = 10'000'000'000;
+  uint64_t idle_timeout_ns = 0;
+  // SO_KEEPALIVE on accepted sockets, for peers that vanished without a FIN
+  // (0: off): first probe after this idle time, then every interval, count times.
+  uint32_t keepalive_idle_s = 60;
+  uint32_t keepalive_interval_s = 10;
+  uint32_t keepalive_count = 3;
   // The network tick: frames queued to a connection leave at most every
   // this often, all at once (0: at the end of every loop pass). The first
   // flush after a quiet period is immediate.

@@ -15,6 +15,7 @@ namespace ptnet::tcp {
 
 namespace {
 constexpr uint64_t kAcceptRetryNs = 10'000'000;
+constexpr uint64_t kSweepNs = 1'000'000'000;
 constexpr unsigned kMaxIov = 64;
 }  // namespace
 
@@ -23,12 +24,14 @@ TcpService::TcpService(const TcpConfig& cfg, std::unique_ptr<ConnectionHandler> 
       handler_(std::move(handler)),
       accept_retry_(&TcpService::on_accept_retry, this),
       flush_tick_(&TcpService::on_flush_tick, this),
+      sweep_(&TcpService::on_sweep, this),
       conns_(256) {}
 
 TcpService::~TcpService() {
   if (shard_ != nullptr) {
     shard_->timers().cancel(accept_retry_);
     shard_->timers().cancel(flush_tick_);
+    shard_->timers().cancel(sweep_);
   }
   if (listen_fd_ >= 0) ::close(listen_fd_);
   for (Connection* c : slots_) {
@@ -59,7 +62,34 @@ int TcpService::start(Shard& shard) {
   shard.on_completion(kOpSend, &TcpService::on_send_cqe, this);
   accepting_ = true;
   arm_accept();
+  if (cfg_.frame_timeout_ns != 0 || cfg_.idle_timeout_ns != 0)
+    shard.timers().schedule(sweep_, shard.now_ns() + kSweepNs);
   return 0;
+}
+
+// ---- deadlines ----------------------------------------------------------
+
+void TcpService::on_sweep(Timer& t, uint64_t now) {
+  auto* self = static_cast<TcpService*>(t.ctx());
+  self->sweep(now);
+  self->shard_->timers().schedule(t, now + kSweepNs);
+}
+
+void TcpService::sweep(uint64_t now) {
+  // Once a second over every connection: a few loads each, cheaper than a
+  // timer per connection re-armed on every receive.
+  for (Connection* c : slots_) {
+    if (c == nullptr || !c->reading()) continue;
+    if (cfg_.frame_timeout_ns != 0 && c->frame_started_ns_ != 0 && now - c->frame_started_ns_ > cfg_.frame_timeout_ns) {
+      counters_->add(Counter::ErrFrameTimeout);
+      close(*c, CloseReason::FrameTimeout);
+      maybe_release(*c);
+    } else if (cfg_.idle_timeout_ns != 0 && now - c->last_rx_ns_ > cfg_.idle_timeout_ns) {
+      counters_->add(Counter::IdleTimeouts);
+      close(*c, CloseReason::IdleTimeout);
+      maybe_release(*c);
+    }
+  }
 }
 
 void TcpService::arm_accept() {
@@ -124,6 +154,8 @@ void TcpService::close_listener() {
 
 void TcpService::open(int fd) {
   io::set_nodelay(fd);
+  if (cfg_.keepalive_idle_s != 0)
+    io::set_keepalive(fd, cfg_.keepalive_idle_s, cfg_.keepalive_interval_s, cfg_.keepalive_count);
   uint32_t slot;
   if (!free_slots_.empty()) {
     slot = free_slots_.back();
@@ -141,6 +173,7 @@ void TcpService::open(int fd) {
     return;
   }
   c->linger_.set(&TcpService::on_linger, c);
+  c->last_rx_ns_ = shard_->now_ns();
   if (cfg_.detect_order) c->detect_have_ = 0;
   slots_[slot] = c;
   ++live_;
@@ -157,6 +190,7 @@ void TcpService::on_recv_cqe(void* ctx, const io::Completion& c) {
 
 void TcpService::feed(Connection& c, const uint8_t* data, uint32_t len) {
   counters_->add(Counter::BytesIn, len);
+  c.last_rx_ns_ = shard_->now_ns();
   if (PTNET_UNLIKELY(c.detect_have_ != Connection::kDetectDone)) {
     // Collect the first kDetectBytes bytes, let the handler pick the byte
     // order, then feed them through the framer like any other bytes.
@@ -172,6 +206,14 @@ void TcpService::feed(Connection& c, const uint8_t* data, uint32_t len) {
     if (!c.reading() || len == 0) return;
   }
   feed_framer(c, data, len);
+}
+
+void TcpService::note_frame_progress(Connection& c) {
+  // Held partial frame: its deadline runs from its first byte (and detection
+  // bytes waiting for a decision count as a started frame).
+  const bool partial = c.framer_.buffered() != 0 || (c.detect_have_ != Connection::kDetectDone && c.detect_have_ != 0);
+  if (!partial) c.frame_started_ns_ = 0;
+  else if (c.frame_started_ns_ == 0) c.frame_started_ns_ = shard_->now_ns();
 }
 
 void TcpService::feed_framer(Connection& c, const uint8_t* data, uint32_t len) {
@@ -200,7 +242,10 @@ void TcpService::on_recv(const io::Completion& cqe) {
   }
   if (!cqe.more) c->recv_armed_ = false;
   if (PTNET_LIKELY(cqe.res > 0)) {
-    if (PTNET_LIKELY(c->reading())) feed(*c, io_->buffer(cqe.buf_id), uint32_t(cqe.res));
+    if (PTNET_LIKELY(c->reading())) {
+      feed(*c, io_->buffer(cqe.buf_id), uint32_t(cqe.res));
+      note_frame_progress(*c);
+    }
   } else if (cqe.res == 0) {
     close(*c, CloseReason::PeerClosed);
   } else if (cqe.res == -ENOBUFS) {

@@ -87,6 +87,9 @@ class TcpService final : public ShardService {
   static void on_linger(Timer& t, uint64_t now_ns);
   static void on_accept_retry(Timer& t, uint64_t now_ns);
   static void on_flush_tick(Timer& t, uint64_t now_ns);
+  static void on_sweep(Timer& t, uint64_t now_ns);
+  void sweep(uint64_t now_ns);
+  void note_frame_progress(Connection& c);
 
   void on_accept(const io::Completion& c);
   void on_recv(const io::Completion& c);
@@ -117,6 +120,7 @@ class TcpService final : public ShardService {
   bool accept_armed_ = false;
   Timer accept_retry_;
   Timer flush_tick_;            // wakes the shard for the next network tick
+  Timer sweep_;                 // once a second: frame and idle deadlines
   uint64_t next_flush_ns_ = 0;  // with flush_interval_ns: no flush before this
 
   FramePool frames_;  // before everything that may hold frames
