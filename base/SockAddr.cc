@@ -1,6 +1,8 @@
 #include "base/SockAddr.h"
 
 #include <arpa/inet.h>
+#include <sys/random.h>
+#include <unistd.h>
 
 #include <cstdio>
 
@@ -67,12 +69,28 @@ std::string SockAddr::to_string() const {
   return std::string(out, n > 0 ? size_t(n) : 0);
 }
 
+namespace {
+
+// A per-process secret mixed into every hash, so a remote peer choosing its
+// addresses cannot aim them all at one probe cluster of a peer table.
+uint64_t process_seed() {
+  static const uint64_t seed = [] {
+    uint64_t v = 0;
+    if (getrandom(&v, sizeof v, 0) != ssize_t(sizeof v)) v = uint64_t(getpid()) * 0x9E3779B97F4A7C15ull;
+    return v | 1;
+  }();
+  return seed;
+}
+
+}  // namespace
+
 uint64_t SockAddr::hash() const {
-  // Three 64-bit words of address plus family/port/scope, mixed with the
-  // splitmix64 finaliser: cheap, and every byte of == takes part.
+  // Three 64-bit words of address plus family/port/scope and the process
+  // seed, mixed with the splitmix64 finaliser: cheap, and every byte of ==
+  // takes part.
   uint64_t w[3];
   std::memcpy(w, this, sizeof w);
-  uint64_t h = w[0] * 0x9E3779B97F4A7C15ull ^ w[1] ^ (w[2] * 0xC2B2AE3D27D4EB4Full);
+  uint64_t h = (w[0] ^ process_seed()) * 0x9E3779B97F4A7C15ull ^ w[1] ^ (w[2] * 0xC2B2AE3D27D4EB4Full);
   h ^= h >> 30;
   h *= 0xBF58476D1CE4E5B9ull;
   h ^= h >> 27;

@@ -30,7 +30,8 @@ struct SockAddr {
   // "127.0.0.1:5000" or "[::1]:5000".
   std::string to_string() const;
 
-  // Equal addresses hash equally; mixes every byte that takes part in ==.
+  // Equal addresses hash equally (within a process: the hash is seeded with
+  // a per-process secret); mixes every byte that takes part in ==.
   uint64_t hash() const;
   // The address without the port (per-IP limits).
   SockAddr host_only() const {

@@ -83,7 +83,24 @@ void Engine::wait() {
   for (auto& t : threads_)
     if (t.joinable()) t.join();
   threads_.clear();
+  drain_after_stop();
   running_.store(false);
+}
+
+void Engine::drain_after_stop() {
+  // A shard may post to another that has already left its loop; those
+  // messages would never run and whatever they own would leak. Every shard
+  // is joined now, so this thread delivers them, to shards that are done()
+  // (handlers then only release what the message owns, and count it). A
+  // handler may post again; a few rounds settle it.
+  for (int round = 0; round < 8; ++round) {
+    size_t n = 0;
+    for (auto& s : shards_) {
+      s->adopt_for_teardown();
+      n += s->drain_mailboxes();
+    }
+    if (n == 0) return;
+  }
 }
 
 CounterSnapshot Engine::counters() const {

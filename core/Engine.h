@@ -77,6 +77,7 @@ class Engine {
   using Mailbox = SpscQueue<ShardMessage>;
   Mailbox& mailbox(uint32_t from, uint32_t to) { return *mailboxes_[size_t(from) * shards_.size() + to]; }
 
+  void drain_after_stop();
   // Called by each shard thread when setup finished (err 0) or failed.
   void shard_ready(uint32_t id, int err, io::BackendKind kind, const std::string& description,
                    const std::string& fallback_reason);

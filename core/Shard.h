@@ -45,6 +45,9 @@ class Shard {
   const ShardCounters& counters() const { return counters_; }
   uint64_t now_ns() const { return now_ns_; }  // cached once per loop pass
   bool stopping() const { return phase_ != Phase::Running; }
+  // The loop has ended: a mailbox message delivered now (by the Engine,
+  // after every shard was joined) must only release what it owns.
+  bool done() const { return phase_ == Phase::Done; }
 
   void assert_owner() const { PTNET_ASSERT(pthread_equal(pthread_self(), thread_) != 0); }
   bool is_owner() const { return pthread_equal(pthread_self(), thread_) != 0; }
@@ -78,6 +81,12 @@ class Shard {
   // Runs on the shard's thread: setup, loop, teardown. Returns the setup
   // result through `ready`.
   void run();
+  // Engine::wait(), after the join: the calling thread becomes the owner so
+  // leftover mailbox messages can be delivered (the shard is done()).
+  void adopt_for_teardown() {
+    thread_ = pthread_self();
+    phase_ = Phase::Done;
+  }
   int setup();
   void loop();
   void dispatch(const io::Completion& c);

@@ -182,9 +182,13 @@ size_t UringBackend::take_msghdr(unsigned iovcnt) {
   // Make room in the msghdr/iovec scratch BEFORE an SQE is taken: submitting
   // with a taken but unprepared SQE would hand the kernel whatever that slot
   // held one ring lap ago (an old sendmsg, replayed on a stale msghdr).
+  // Also submit when the SQ itself is full: otherwise the get_sqe() that
+  // follows would submit and release the scratch while this msghdr is
+  // handed out but not yet in any SQE, and a later send in the same pass
+  // would be given the same msghdr.
   auto full = [&] { return msgs_used_ == msgs_.size() || iovs_used_ + iovcnt > iovs_.size(); };
-  if (full()) submit_now();
-  if (full()) return SIZE_MAX;  // the kernel would not take the SQ: no room this pass
+  if (full() || io_uring_sq_space_left(&ring_) == 0) submit_now();
+  if (full() || io_uring_sq_space_left(&ring_) == 0) return SIZE_MAX;  // the kernel would not take the SQ
   msghdr* m = &msgs_[msgs_used_];
   *m = msghdr{};
   m->msg_iov = &iovs_[iovs_used_];

@@ -98,7 +98,8 @@ void RudpService::on_recv(const io::Completion& c) {
   }
   if (c.more) return;
   recv_armed_ = false;
-  if (stopping_) return;
+  // Re-armed while stopping too: closing peers still need their acks and
+  // CLOSE answers.
   if (c.res >= 0 || c.res == -ENOBUFS) {
     if (c.res == -ENOBUFS) counters_->add(Counter::RecvNoBuffers);
     arm_recv();
@@ -110,7 +111,7 @@ void RudpService::on_recv(const io::Completion& c) {
 
 void RudpService::on_rearm_cb(Timer& t, uint64_t) {
   auto* self = static_cast<RudpService*>(t.ctx());
-  if (!self->recv_armed_ && !self->stopping_) self->arm_recv();
+  if (!self->recv_armed_) self->arm_recv();
 }
 
 void RudpService::process_burst() {
@@ -162,7 +163,10 @@ void RudpService::before_wait(Shard&) {
 
 void RudpService::reschedule() {
   uint64_t due = endpoint_->next_deadline_ns();
-  if (impair_) due = std::min(due, impair_->next_release_ns());
+  // Held datagrams count only while a send slot is free: with every slot
+  // busy, a past release time would spin the loop until a send completes
+  // (and that completion wakes the shard anyway).
+  if (impair_ && slots_.has_free()) due = std::min(due, impair_->next_release_ns());
   if (due == UINT64_MAX) {
     shard_->timers().cancel(timer_);
   } else if (!timer_.armed() || timer_.deadline_ns() != due) {
@@ -201,7 +205,12 @@ void RudpService::on_disconnect(ConnId peer, DisconnectReason why) {
 
 void RudpService::stop_accepting(Shard&) { stopping_ = true; }
 
-bool RudpService::drained(const Shard&) const { return true; }  // close() itself delivers what is queued
+bool RudpService::drained(const Shard&) const {
+  // Reliable data still queued or unacked towards a peer: keep flushing.
+  for (ConnId peer : live_)
+    if (const PeerStats* st = endpoint_->stats(peer); st != nullptr && st->send_queue_bytes != 0) return false;
+  return true;
+}
 
 void RudpService::close_all(Shard&) {
   const uint64_t now = shard_->now_ns();

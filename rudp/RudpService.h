@@ -108,7 +108,7 @@ class RudpService final : public ShardService, private EndpointHandler {
   int fd_ = -1;
   uint16_t port_ = 0;
   bool recv_armed_ = false;
-  bool stopping_ = false;
+  bool stopping_ = false;  // stop_accepting() ran
 
   TxSlots slots_;
   SocketTx socket_tx_{*this};

@@ -32,6 +32,7 @@ class TxSlots {
   uint32_t index_of(const uint8_t* buf) const { return uint32_t(size_t(buf - base_) / kStride); }
   bool owns(const uint8_t* buf) const { return buf >= base_ && buf < base_ + bytes_; }
   size_t busy() const { return count_ - free_.size(); }
+  bool has_free() const { return !free_.empty(); }
 
  private:
   uint8_t* base_ = nullptr;

@@ -7,11 +7,13 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <vector>
 
 #include "io/Backend.h"
 #include "io/UringBackend.h"
+#include "io/Socket.h"
 #include "io/UserData.h"
 
 namespace ptnet::io {
@@ -98,6 +100,43 @@ TEST_F(UringBackendTest, NineSendsOf64IovecsInOnePassEachRunOnce) {
     close(p[0]);
     close(p[1]);
   }
+}
+
+// Regression (review: "a msghdr still in use is handed out again"): with
+// the SQ full but the msghdr scratch not, taking a msghdr and then an SQE
+// submitted (get_sqe) and released the scratch while that msghdr was in no
+// SQE yet; the next sendto of the pass was given the same msghdr, so one
+// datagram was never sent and another sent twice.
+TEST_F(UringBackendTest, SendtosAfterTheSqFillsEachSendTheirOwnDatagram) {
+  BackendConfig cfg;
+  cfg.kind = BackendKind::Uring;
+  cfg.sq_entries = 64;
+  cfg.recv_buffers = 16;
+  UringBackend b;
+  ASSERT_EQ(b.init(cfg), 0);
+  const int tx = bind_udp("127.0.0.1", 0, false);
+  const int rx = bind_udp("127.0.0.1", 0, false);
+  ASSERT_GE(tx, 0);
+  ASSERT_GE(rx, 0);
+  SockAddr to;
+  ASSERT_TRUE(to.parse("127.0.0.1", local_port(rx)));
+  for (uint32_t i = 0; i < 40; ++i) b.cancel(-1, UserData::encode(kOpTest, 5000 + i, 1));  // SQEs without a msghdr
+  static uint8_t payload[60][4];
+  for (uint32_t i = 0; i < 60; ++i) {
+    std::memcpy(payload[i], &i, 4);
+    b.sendto(tx, payload[i], 4, to, UserData::encode(kOpTest, i, 3));
+  }
+  collect(b, 60);
+  std::map<uint32_t, int> seen;
+  uint8_t buf[16];
+  while (recv(rx, buf, sizeof buf, MSG_DONTWAIT) == 4) {
+    uint32_t i;
+    std::memcpy(&i, buf, 4);
+    ++seen[i];
+  }
+  for (uint32_t i = 0; i < 60; ++i) EXPECT_EQ(seen[i], 1) << "datagram " << i;
+  close(tx);
+  close(rx);
 }
 
 // A backend that can only be woken through its eventfd but offers, as its
